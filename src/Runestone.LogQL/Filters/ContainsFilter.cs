@@ -1,0 +1,11 @@
+using Runestone.Core.Logs;
+
+namespace Runestone.LogQL.Filters;
+
+/// <summary><c>|= "text"</c>: a vectorised substring search on the UTF-8 bytes.</summary>
+internal sealed class ContainsFilter(byte[] needle) : ILineFilter
+{
+    public byte[] Needle { get; } = needle;
+
+    public bool Matches(ReadOnlySpan<byte> line) => line.IndexOf(Needle) >= 0;
+}

@@ -1,0 +1,285 @@
+using Runestone.Core.Labels;
+
+namespace Runestone.LogQL.Log;
+
+/// <summary>
+/// The labels of the entry a pipeline is working on: the stream's labels, the entry's
+/// structured metadata, labels added or changed by stages, deletions and <c>__error__</c>.
+/// One instance per stream pipeline, reset for every entry; builds a <see cref="LabelSet"/>
+/// only when something differs from the stream's labels, and reuses equal sets it built before.
+/// </summary>
+internal sealed class LabelsBuilder
+{
+    public const string ErrorLabel = "__error__";
+    public const string ErrorDetailsLabel = "__error_details__";
+
+    private readonly List<LabelPair> _metadata = [];
+    private readonly List<LabelPair> _added = [];
+    private readonly List<string> _deleted = [];
+    private readonly List<LabelPair> _scratch = [];
+    private readonly Dictionary<ulong, LabelSet> _cache = [];
+
+    public LabelsBuilder(LabelSet baseLabels) => Base = baseLabels;
+
+    public LabelSet Base { get; }
+
+    public string? Error { get; private set; }
+
+    public string? ErrorDetails { get; private set; }
+
+    public bool HasError => Error is not null;
+
+    /// <summary>True when nothing differs from the stream's labels.</summary>
+    public bool IsUnchanged => _metadata.Count == 0 && _added.Count == 0 && _deleted.Count == 0 && Error is null;
+
+    public void Reset(ReadOnlySpan<LabelPair> metadata)
+    {
+        _metadata.Clear();
+        _added.Clear();
+        _deleted.Clear();
+        Error = null;
+        ErrorDetails = null;
+        foreach (var pair in metadata)
+        {
+            _metadata.Add(pair);
+        }
+    }
+
+    public void SetError(string error, string? details)
+    {
+        // The first error wins, as in Loki.
+        if (Error is null)
+        {
+            Error = error;
+            ErrorDetails = details;
+        }
+    }
+
+    public void ClearError()
+    {
+        Error = null;
+        ErrorDetails = null;
+    }
+
+    /// <summary>True when the stream labels or the structured metadata have this name (parsers then add "_extracted").</summary>
+    public bool BaseHas(string name)
+    {
+        if (Base.Get(name) is not null)
+        {
+            return true;
+        }
+
+        foreach (var pair in _metadata)
+        {
+            if (pair.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool TryGet(string name, out string value)
+    {
+        if (name == ErrorLabel && Error is not null)
+        {
+            value = Error;
+            return true;
+        }
+
+        if (name == ErrorDetailsLabel && ErrorDetails is not null)
+        {
+            value = ErrorDetails;
+            return true;
+        }
+
+        for (var i = _added.Count - 1; i >= 0; i--)
+        {
+            if (_added[i].Name == name)
+            {
+                value = _added[i].Value;
+                return true;
+            }
+        }
+
+        if (_deleted.Count > 0 && _deleted.Contains(name))
+        {
+            value = string.Empty;
+            return false;
+        }
+
+        for (var i = _metadata.Count - 1; i >= 0; i--)
+        {
+            if (_metadata[i].Name == name)
+            {
+                value = _metadata[i].Value;
+                return true;
+            }
+        }
+
+        var v = Base.Get(name);
+        value = v ?? string.Empty;
+        return v is not null;
+    }
+
+    /// <summary>The value, or the empty string when the label is absent (how matchers see a missing label).</summary>
+    public string GetOrEmpty(string name) => TryGet(name, out var v) ? v : string.Empty;
+
+    public bool Has(string name) => TryGet(name, out _);
+
+    public void Set(string name, string value)
+    {
+        if (name == ErrorLabel)
+        {
+            Error = value;
+            return;
+        }
+
+        if (name == ErrorDetailsLabel)
+        {
+            ErrorDetails = value;
+            return;
+        }
+
+        for (var i = 0; i < _added.Count; i++)
+        {
+            if (_added[i].Name == name)
+            {
+                _added[i] = new LabelPair(name, value);
+                return;
+            }
+        }
+
+        _deleted.Remove(name);
+        _added.Add(new LabelPair(name, value));
+    }
+
+    public void Delete(string name)
+    {
+        if (name == ErrorLabel)
+        {
+            Error = null;
+            return;
+        }
+
+        if (name == ErrorDetailsLabel)
+        {
+            ErrorDetails = null;
+            return;
+        }
+
+        for (var i = _added.Count - 1; i >= 0; i--)
+        {
+            if (_added[i].Name == name)
+            {
+                _added.RemoveAt(i);
+            }
+        }
+
+        if (!_deleted.Contains(name))
+        {
+            _deleted.Add(name);
+        }
+    }
+
+    /// <summary>Every label currently visible, in no particular order (for keep/drop and templates).</summary>
+    public List<LabelPair> Snapshot()
+    {
+        _scratch.Clear();
+        foreach (var pair in Base.Pairs)
+        {
+            AddVisible(pair);
+        }
+
+        foreach (var pair in _metadata)
+        {
+            AddVisible(pair);
+        }
+
+        foreach (var pair in _added)
+        {
+            AddVisible(pair);
+        }
+
+        if (Error is not null)
+        {
+            AddVisible(new LabelPair(ErrorLabel, Error));
+        }
+
+        if (ErrorDetails is not null)
+        {
+            AddVisible(new LabelPair(ErrorDetailsLabel, ErrorDetails));
+        }
+
+        return _scratch;
+    }
+
+    private void AddVisible(LabelPair pair)
+    {
+        if (_deleted.Count > 0 && _deleted.Contains(pair.Name))
+        {
+            return;
+        }
+
+        for (var i = 0; i < _scratch.Count; i++)
+        {
+            if (_scratch[i].Name == pair.Name)
+            {
+                _scratch[i] = pair;
+                return;
+            }
+        }
+
+        _scratch.Add(pair);
+    }
+
+    /// <summary>The final label set of the entry.</summary>
+    public LabelSet Labels()
+    {
+        if (IsUnchanged)
+        {
+            return Base;
+        }
+
+        var pairs = Snapshot();
+        var candidate = LabelSet.FromList(pairs);
+        if (_cache.TryGetValue(candidate.Fingerprint, out var cached) && cached.Equals(candidate))
+        {
+            return cached;
+        }
+
+        if (_cache.Count < 4096)
+        {
+            _cache[candidate.Fingerprint] = candidate;
+        }
+
+        return candidate;
+    }
+
+    /// <summary>The label set reduced to <paramref name="names"/> (by) or without them, for grouped range aggregations.</summary>
+    public LabelSet Grouped(IReadOnlyList<string> names, bool without)
+    {
+        var pairs = Snapshot();
+        var kept = new List<LabelPair>(pairs.Count);
+        foreach (var pair in pairs)
+        {
+            var listed = false;
+            foreach (var n in names)
+            {
+                if (n == pair.Name)
+                {
+                    listed = true;
+                    break;
+                }
+            }
+
+            if (listed != without)
+            {
+                kept.Add(pair);
+            }
+        }
+
+        return LabelSet.FromList(kept);
+    }
+}

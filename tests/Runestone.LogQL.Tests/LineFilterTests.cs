@@ -1,0 +1,88 @@
+using System.Text;
+using Runestone.LogQL.Filters;
+using Runestone.LogQL.Syntax;
+
+namespace Runestone.LogQL.Tests;
+
+public class LineFilterTests
+{
+    [Theory]
+    [InlineData("|= \"error\"", "an error happened", true)]
+    [InlineData("|= \"error\"", "an Error happened", false)]
+    [InlineData("!= \"error\"", "an error happened", false)]
+    [InlineData("!= \"error\"", "all good", true)]
+    [InlineData("|= \"a\" or \"b\"", "xbx", true)]
+    [InlineData("|= \"a\" or \"b\"", "xcx", false)]
+    [InlineData("!= \"a\" or \"b\"", "xbx", false)]
+    [InlineData("!= \"a\" or \"b\"", "xcx", true)]
+    [InlineData("|= \"error\" != \"timeout\"", "error: timeout", false)]
+    [InlineData("|= \"error\" != \"timeout\"", "error: refused", true)]
+    [InlineData("|~ \"error|fail\"", "it failed", true)]
+    [InlineData("|~ \"error|fail\"", "it worked", false)]
+    [InlineData("|~ \"(?i)timeout\"", "TimeOut reached", true)]
+    [InlineData("|~ \"(?i)timeout\"", "time out", false)]
+    [InlineData("|~ \"(?i)ünïcode\"", "ÜNÏCODE here", true)]
+    [InlineData("|~ \"tsdb-ops.*io:2003\"", "x tsdb-ops-a.io:2003 y", true)]
+    [InlineData("|~ \"tsdb-ops.*io:2003\"", "x tsdb-ops-a.io:2004 y", false)]
+    [InlineData("|~ `error=\\w+`", "error=refused", true)]
+    [InlineData("|~ `error=\\w+`", "error= refused", false)]
+    [InlineData("|~ \".*foo.*\"", "a foo b", true)]
+    [InlineData("|~ \"a.b\"", "a\nb", true)] // log_queries: in line filters "." matches newlines
+    [InlineData("!~ \"^GET\"", "GET /", false)]
+    [InlineData("!~ \"^GET\"", "POST /", true)]
+    [InlineData("|~ \"x+y\"", "xxxy", true)]
+    [InlineData("|~ \"colou?r\"", "color", true)]
+    [InlineData("|~ \"\\\\.go:\\\\d+\"", "main.go:12", true)]
+    [InlineData("|~ \"\\\\.go:\\\\d+\"", "main.go:x", false)]
+    [InlineData("|> \"<_> error <_>\"", "an error here", true)]
+    [InlineData("|> \"<_> error <_>\"", "anerror here", false)]
+    [InlineData("!> \"<_> error <_>\"", "an error here", false)]
+    [InlineData("|= ip(\"192.168.0.0/16\")", "from 192.168.4.5: ok", true)]
+    [InlineData("|= ip(\"192.168.0.0/16\")", "from 10.1.4.5: ok", false)]
+    [InlineData("|= ip(\"192.168.4.5-192.168.4.20\")", "client=192.168.4.20.", true)]
+    [InlineData("|= ip(\"192.168.4.5-192.168.4.20\")", "client=192.168.4.21", false)]
+    [InlineData("|= ip(\"2001:db8::/32\")", "v6 2001:db8::1 hit", true)]
+    [InlineData("!= ip(\"192.168.0.0/16\")", "from 192.168.4.5: ok", false)]
+    public void Filters_lines_on_bytes(string filters, string line, bool expected)
+    {
+        var selector = Assert.IsType<LogSelectorExpr>(LogQLParser.Parse("{a=\"b\"} " + filters));
+        var filter = selector.PushdownFilter;
+        Assert.NotNull(filter);
+        Assert.Equal(expected, filter.Matches(Encoding.UTF8.GetBytes(line)));
+    }
+
+    [Theory]
+    [InlineData("error", typeof(ContainsFilter))]
+    [InlineData("error|fail", typeof(AnyFilter))]
+    [InlineData("(?i)timeout", typeof(ContainsIgnoreCaseFilter))]
+    [InlineData(".*foo.*", typeof(ContainsFilter))]
+    [InlineData("foo\\.bar", typeof(ContainsFilter))]
+    [InlineData("error=\\w+", typeof(RegexFilter))]
+    public void Regexes_of_literals_become_substring_searches(string regex, Type expected)
+    {
+        Assert.IsType(expected, RegexAnalysis.Build(regex));
+    }
+
+    [Theory]
+    [InlineData("error=\\w+", "error=")]
+    [InlineData("tsdb-ops.*io:2003", "tsdb-ops")]
+    [InlineData("(a|b)+connection refused", "connection refused")]
+    [InlineData("abc?def", "def")]
+    [InlineData("[0-9]+ms timeout", "ms timeout")]
+    public void Regex_prefilter_uses_a_required_literal(string regex, string literal)
+    {
+        var filter = Assert.IsType<RegexFilter>(RegexAnalysis.Build(regex));
+        var contains = Assert.IsType<ContainsFilter>(filter.Prefilter);
+        Assert.Equal(literal, Encoding.UTF8.GetString(contains.Needle));
+    }
+
+    [Theory]
+    [InlineData("a*")]
+    [InlineData("(?s)x.y|\\d")]
+    [InlineData("a(?i)bc")]
+    public void Regex_without_a_required_literal_has_no_prefilter(string regex)
+    {
+        var filter = Assert.IsType<RegexFilter>(RegexAnalysis.Build(regex));
+        Assert.Null(filter.Prefilter);
+    }
+}

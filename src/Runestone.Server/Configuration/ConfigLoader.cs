@@ -31,11 +31,6 @@ public static partial class ConfigLoader
         {
             throw new ConfigException($"{sourceName}:{ex.Start.Line}:{ex.Start.Column}: {StripMark(ex)}", ex);
         }
-        catch (ArgumentException ex)
-        {
-            // YamlDotNet reports a repeated key of one mapping this way.
-            throw new ConfigException($"{sourceName}: {ex.Message.Split('\n')[0].Trim()}; each key may appear once per section", ex);
-        }
 
         var reader = new YamlReader(sourceName);
         var options = RunestoneOptions.Default;

@@ -39,6 +39,7 @@ public static class OptionsValidator
         Require(l.CreationGracePeriod >= TimeSpan.Zero, "limits_config.creation_grace_period", l.CreationGracePeriod, "set it to a duration of 0 or more, e.g. 10m");
         Require(l.MaxLineSize is >= 0 and <= int.MaxValue, "limits_config.max_line_size", l.MaxLineSize, "set it to a size of 0 (no limit) up to 2GB, e.g. 256KB");
         Require(l.PerStreamRateLimit >= 0, "limits_config.per_stream_rate_limit", l.PerStreamRateLimit, "set it to a size of 0 or more, e.g. 3MB (0 disables the limit)");
+        Require(l.PerStreamRateLimit == 0 || l.PerStreamRateLimitBurst > 0, "limits_config.per_stream_rate_limit_burst", l.PerStreamRateLimitBurst, "set it above 0, at least as large as the biggest push for one stream, e.g. 15MB, or set per_stream_rate_limit to 0 to disable the limit");
         Require(l.PerStreamRateLimitBurst >= 0, "limits_config.per_stream_rate_limit_burst", l.PerStreamRateLimitBurst, "set it to a size of 0 or more, e.g. 15MB");
         Require(l.MaxGlobalStreamsPerUser >= 0, "limits_config.max_global_streams_per_user", l.MaxGlobalStreamsPerUser, "set it to 0 or more (0 disables the limit)");
         Require(l.MaxEntriesLimitPerQuery >= 0, "limits_config.max_entries_limit_per_query", l.MaxEntriesLimitPerQuery, "set it to 0 or more");

@@ -297,6 +297,10 @@ public sealed class ConfigLoaderTests
         ex = Assert.Throws<ConfigException>(() => Load("server:\n  http_listen_port: 70000\n"));
         Assert.Contains("server.http_listen_port", ex.Message, StringComparison.Ordinal);
 
+        ex = Assert.Throws<ConfigException>(() => Load("limits_config:\n  per_stream_rate_limit_burst: 0\n"));
+        Assert.StartsWith("config: limits_config.per_stream_rate_limit_burst: invalid value '0': set it above 0", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Load("limits_config:\n  per_stream_rate_limit: 0\n  per_stream_rate_limit_burst: 0\n").Options.Limits.PerStreamRateLimitBurst);
+
         ex = Assert.Throws<ConfigException>(() => Load("server:\n  log_level: verbose\n"));
         Assert.Equal("config: server.log_level: invalid value 'verbose': set it to one of debug, info, warn, error", ex.Message);
     }

@@ -48,6 +48,54 @@ internal sealed class PipelineFactory
                 return () => step;
             }
 
+            case LabelFilterStage lfs:
+            {
+                var predicate = LabelPredicate.Compile(lfs.Filter);
+                return () => new LabelFilterStep(predicate);
+            }
+
+            case ParserStage { Kind: ParserKind.Json, Parameters.Count: 0 }:
+                return static () => new JsonStage();
+            case ParserStage { Kind: ParserKind.Json } json:
+            {
+                var expressions = new (string, JsonPath)[json.Parameters.Count];
+                for (var i = 0; i < expressions.Length; i++)
+                {
+                    var p = json.Parameters[i];
+                    if (!JsonPath.TryParse(p.Expression, out var path))
+                    {
+                        throw new QueryException($"invalid json expression \"{p.Expression}\" for label {p.Name}: use field access (a.b, a[\"b\"]) and array access (list[0])");
+                    }
+
+                    expressions[i] = (LabelNames.Sanitize(p.Name), path);
+                }
+
+                return () => new JsonExpressionStage(expressions);
+            }
+
+            case ParserStage { Kind: ParserKind.Logfmt } logfmt:
+                return () => new LogfmtStage(logfmt.Strict, logfmt.KeepEmpty, logfmt.Parameters);
+            case ParserStage { Kind: ParserKind.Regexp } regexp:
+                return RegexpStage.Compile(regexp.Expression!);
+
+            case ParserStage { Kind: ParserKind.Pattern } pattern:
+            {
+                if (!PatternExpression.TryParse(pattern.Expression!, out var compiled, out var error))
+                {
+                    throw new QueryException(error!);
+                }
+
+                return () => new PatternStage(compiled);
+            }
+
+            case ParserStage { Kind: ParserKind.Unpack }:
+                return static () => new UnpackStage();
+            case DropStage drop:
+                return () => new DropKeepStage(drop.Labels, keep: false);
+            case KeepStage keep:
+                return () => new DropKeepStage(keep.Labels, keep: true);
+            case DecolorizeStage:
+                return static () => new DecolorizeStep();
             default:
                 throw new QueryException($"the pipeline stage '{stage.ToString().Trim()}' is not supported by this engine yet");
         }

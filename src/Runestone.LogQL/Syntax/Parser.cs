@@ -586,7 +586,8 @@ internal sealed class Parser
     }
 
     // "| json" is a parser, but "| json="x"" would be a label filter on a label named json.
-    private bool IsLabelFilterAhead() => PeekAt(1).Kind is TokenKind.Eq or TokenKind.Neq or TokenKind.Re or TokenKind.Nre
+    // "!=" and "!~" after a stage keyword are line filters ("| logfmt != \"x\""), never label filters.
+    private bool IsLabelFilterAhead() => PeekAt(1).Kind is TokenKind.Eq or TokenKind.Re
         or TokenKind.CmpEq or TokenKind.Gt or TokenKind.Gte or TokenKind.Lt or TokenKind.Lte;
 
     private UnwrapExpr ParseUnwrap()

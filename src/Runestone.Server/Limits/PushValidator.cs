@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -19,6 +20,11 @@ public sealed class PushValidator
     private const string ServiceNameLabel = "service_name";
     private const string DuplicatePrefix = "duplicate label name '";
 
+    // Streams repeat across pushes; remembering label texts that passed saves a parse and the
+    // checks per stream per push. Bounded: cleared when full (cardinality is limited anyway).
+    private const int LabelCacheCapacity = 16_384;
+
+    private readonly ConcurrentDictionary<string, LabelSet> _validLabels = new(StringComparer.Ordinal);
     private readonly LimitsOptions _limits;
     private readonly TimeProvider _clock;
     private readonly long _maxAgeNs;
@@ -48,6 +54,13 @@ public sealed class PushValidator
     public bool TryValidateLabels(string labelsText, [NotNullWhen(true)] out LabelSet? labels, [NotNullWhen(false)] out string? reason, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(labelsText);
+        if (_validLabels.TryGetValue(labelsText, out labels))
+        {
+            reason = null;
+            error = null;
+            return true;
+        }
+
         if (!LabelText.TryParse(labelsText, out labels, out var parseError))
         {
             if (parseError.StartsWith(DuplicatePrefix, StringComparison.Ordinal))
@@ -105,6 +118,12 @@ public sealed class PushValidator
             }
         }
 
+        if (_validLabels.Count >= LabelCacheCapacity)
+        {
+            _validLabels.Clear();
+        }
+
+        _validLabels.TryAdd(labelsText, labels);
         reason = null;
         error = null;
         return true;

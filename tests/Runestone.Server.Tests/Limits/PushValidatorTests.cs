@@ -169,6 +169,32 @@ public sealed class PushValidatorTests
     }
 
     [Fact]
+    public void Repeated_label_text_returns_the_same_set_and_invalid_text_stays_invalid()
+    {
+        var validator = With(new LimitsOptions());
+
+        Assert.True(validator.TryValidateLabels("{app=\"web\", pod=\"p\"}", out var first, out _));
+        Assert.True(validator.TryValidateLabels("{app=\"web\", pod=\"p\"}", out var second, out _));
+        Assert.Same(first, second);
+
+        Assert.False(validator.TryValidateLabels("{}", out _, out _));
+        Assert.False(validator.TryValidateLabels("{}", out _, out var error));
+        Assert.Equal("error at least one label pair is required per stream", error);
+    }
+
+    [Fact]
+    public void Many_distinct_streams_all_validate_correctly()
+    {
+        var validator = With(new LimitsOptions());
+
+        for (var i = 0; i < 40_000; i++)
+        {
+            Assert.True(validator.TryValidateLabels($"{{app=\"a{i}\"}}", out var labels, out _));
+            Assert.Equal("a" + i, labels.Get("app"));
+        }
+    }
+
+    [Fact]
     public void Now_comes_from_the_injected_clock()
     {
         var clock = new FakeClock();

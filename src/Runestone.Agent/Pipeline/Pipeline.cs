@@ -27,6 +27,9 @@ public sealed class Pipeline
 
     public void Process(PipelineEntry entry) => Head.Emit(entry);
 
+    /// <summary>True while any stage holds entries back.</summary>
+    public bool HasPending => _stages.Any(s => s.HasPending);
+
     /// <summary>Lets buffering stages release what has waited long enough (or everything when forced).</summary>
     public void Flush(DateTimeOffset now, bool force)
     {

@@ -20,6 +20,9 @@ public abstract class Stage
         }
     }
 
+    /// <summary>True while the stage holds entries back (partial or multiline blocks).</summary>
+    public virtual bool HasPending => false;
+
     /// <summary>Emits held entries that waited long enough (all of them when <paramref name="force"/>).</summary>
     public virtual void Flush(DateTimeOffset now, IStageSink next, bool force)
     {

@@ -12,6 +12,8 @@ public sealed class CriStage(int maxPartialLines, long maxPartialLineSize, bool 
 
     public override string Name => "cri";
 
+    public override bool HasPending => _partials.Count > 0;
+
     public override void Process(PipelineEntry entry, IStageSink next)
     {
         var line = entry.Line.AsSpan();

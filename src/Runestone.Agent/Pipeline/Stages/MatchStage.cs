@@ -34,6 +34,8 @@ public sealed class MatchStage : Stage
 
     public override string Name => "match";
 
+    public override bool HasPending => _nested?.HasPending ?? false;
+
     public override void Process(PipelineEntry entry, IStageSink next)
     {
         if (!Matches(entry))

@@ -14,6 +14,8 @@ public sealed class MultilineStage(Regex firstLine, TimeSpan maxWait, int maxLin
 
     public override string Name => "multiline";
 
+    public override bool HasPending => _blocks.Count > 0;
+
     public override void Process(PipelineEntry entry, IStageSink next)
     {
         var key = entry.StreamKey();

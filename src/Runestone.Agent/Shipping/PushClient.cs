@@ -1,0 +1,380 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.Channels;
+using Runestone.Agent.Config;
+using Runestone.Agent.Metrics;
+using Runestone.Core.Labels;
+using Runestone.Protocol.Push;
+
+namespace Runestone.Agent.Shipping;
+
+/// <summary>
+/// Ships entries to one Loki-compatible endpoint: batches per tenant by <c>batchsize</c> and
+/// <c>batchwait</c>, protobuf + snappy, retries 429 and 5xx with exponential backoff up to
+/// <c>max_retries</c>, drops other 4xx with a logged reason. The inbound channel is bounded, so a
+/// slow or absent server makes readers wait instead of filling memory.
+/// </summary>
+public sealed class PushClient : IEntrySink, IAsyncDisposable
+{
+    private readonly ClientConfig _config;
+    private readonly int _index;
+    private readonly AgentMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly Channel<ShipEntry> _channel;
+    private readonly HttpClient _http;
+    private readonly string _host;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, Batch> _batches = new(StringComparer.Ordinal);
+    private readonly Action<string> _log;
+    private string? _bearer;
+    private Task? _loop;
+
+    public PushClient(ClientConfig config, int index, AgentMetrics metrics, TimeProvider clock, Action<string>? log = null, HttpMessageHandler? handler = null, int capacity = 8192)
+    {
+        _config = config;
+        _index = index;
+        _metrics = metrics;
+        _clock = clock;
+        _log = log ?? (m => Console.Error.WriteLine(m));
+        _channel = Channel.CreateBounded<ShipEntry>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        _http = new HttpClient(handler ?? CreateHandler(config), disposeHandler: true) { Timeout = config.Timeout };
+        var uri = new Uri(config.Url);
+        _host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+    }
+
+    /// <summary>The <c>host</c> label of the client metrics.</summary>
+    public string Host => _host;
+
+    public void Start()
+    {
+        if (_config.BearerTokenFile is { Length: > 0 } tokenFile)
+        {
+            _bearer = File.ReadAllText(tokenFile).Trim();
+        }
+        else
+        {
+            _bearer = _config.BearerToken;
+        }
+
+        _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    public ValueTask SendAsync(ShipEntry entry, CancellationToken cancellationToken) =>
+        _channel.Writer.WriteAsync(entry, cancellationToken);
+
+    /// <summary>Stops accepting entries, sends what is buffered (with retries) and stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.WaitAsync(_config.Timeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await _stop.CancelAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var reader = _channel.Reader;
+        try
+        {
+            while (true)
+            {
+                var open = true;
+                if (_batches.Count == 0)
+                {
+                    open = await reader.WaitToReadAsync(ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    var oldest = _batches.Values.Min(b => b.Created);
+                    var wait = _config.BatchWait - _clock.GetElapsedTime(oldest);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        var readTask = reader.WaitToReadAsync(cts.Token).AsTask();
+                        var delay = Task.Delay(wait, _clock, cts.Token);
+                        var first = await Task.WhenAny(readTask, delay).ConfigureAwait(false);
+                        await cts.CancelAsync().ConfigureAwait(false);
+                        if (first == readTask)
+                        {
+                            open = await readTask.ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                while (reader.TryRead(out var entry))
+                {
+                    await AddAsync(entry, ct).ConfigureAwait(false);
+                }
+
+                foreach (var (tenant, batch) in _batches.ToArray())
+                {
+                    if (!open || _clock.GetElapsedTime(batch.Created) >= _config.BatchWait)
+                    {
+                        _batches.Remove(tenant);
+                        await SendBatchAsync(tenant, batch, ct).ConfigureAwait(false);
+                    }
+                }
+
+                if (!open)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask AddAsync(ShipEntry entry, CancellationToken ct)
+    {
+        var tenant = entry.Tenant.Length > 0 ? entry.Tenant : _config.TenantId;
+        var size = Encoding.UTF8.GetByteCount(entry.Line);
+        if (_batches.TryGetValue(tenant, out var batch) && batch.Bytes + size > _config.BatchSize && batch.Count > 0)
+        {
+            _batches.Remove(tenant);
+            await SendBatchAsync(tenant, batch, ct).ConfigureAwait(false);
+            batch = null;
+        }
+
+        if (batch is null)
+        {
+            batch = new Batch(_clock.GetTimestamp());
+            _batches[tenant] = batch;
+        }
+
+        batch.Add(entry, size);
+    }
+
+    private async Task SendBatchAsync(string tenant, Batch batch, CancellationToken ct)
+    {
+        var body = Encode(batch);
+        _metrics.EncodedBytes.WithLabels(_host).Inc(body.Length);
+        var backoff = _config.BackoffMin;
+        for (var attempt = 0; ; attempt++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            int status;
+            string? error = null;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, _config.Url) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+                request.Headers.UserAgent.ParseAdd("runestone-agent/1.0");
+                if (tenant.Length > 0)
+                {
+                    request.Headers.TryAddWithoutValidation("X-Scope-OrgID", tenant);
+                }
+
+                AddAuth(request);
+                using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+                status = (int)response.StatusCode;
+                if (status >= 300)
+                {
+                    error = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                status = -1;
+                error = ex.Message;
+            }
+            catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                status = -1;
+                error = "timeout: " + ex.Message;
+            }
+
+            _metrics.RequestDuration.WithLabels(status.ToString(CultureInfo.InvariantCulture), _host).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (status is >= 200 and < 300)
+            {
+                _metrics.SentBytes.WithLabels(_host).Inc(batch.Bytes);
+                _metrics.SentEntries.WithLabels(_host).Inc(batch.Count);
+                Acknowledge(batch);
+                return;
+            }
+
+            var retryable = status == -1 || status == 429 || status >= 500;
+            if (status == 429 && _config.DropRateLimitedBatches)
+            {
+                retryable = false;
+            }
+
+            if (!retryable || attempt >= _config.MaxRetries)
+            {
+                var reason = status == 429 ? "rate_limited" : "ingester_error";
+                _metrics.DroppedEntries.WithLabels(_host, reason).Inc(batch.Count);
+                _metrics.DroppedBytes.WithLabels(_host, reason).Inc(batch.Bytes);
+                _log($"agent: client {_host}: dropping batch of {batch.Count} entries after {attempt + 1} attempt(s): status {status}: {OneLine(error)}");
+                Acknowledge(batch);
+                return;
+            }
+
+            _metrics.BatchRetries.WithLabels(_host).Inc();
+            _log($"agent: client {_host}: push failed with status {status} ({OneLine(error)}); retrying in {backoff.TotalMilliseconds:0}ms");
+            await Task.Delay(backoff, _clock, ct).ConfigureAwait(false);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _config.BackoffMax.Ticks));
+        }
+    }
+
+    private void AddAuth(HttpRequestMessage request)
+    {
+        foreach (var (k, v) in _config.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(k, v);
+        }
+
+        if (_config.BasicAuthUsername is { Length: > 0 } user)
+        {
+            var password = _config.BasicAuthPasswordFile is { Length: > 0 } pf ? File.ReadAllText(pf).Trim() : _config.BasicAuthPassword ?? string.Empty;
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+        else if (_bearer is { Length: > 0 } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    private void Acknowledge(Batch batch)
+    {
+        foreach (var stream in batch.Streams.Values)
+        {
+            foreach (var e in stream)
+            {
+                if (e.Source is not null && e.Offset >= 0)
+                {
+                    e.Source.Commit(_index, e.Generation, e.Offset);
+                }
+            }
+        }
+    }
+
+    private byte[] Encode(Batch batch)
+    {
+        var streams = new List<PushStreamData>(batch.Streams.Count);
+        foreach (var (labels, entries) in batch.Streams)
+        {
+            var merged = labels;
+            if (_config.ExternalLabels.Count > 0)
+            {
+                var list = new List<LabelPair>(labels.Count + _config.ExternalLabels.Count);
+                foreach (var (k, v) in _config.ExternalLabels)
+                {
+                    list.Add(new LabelPair(k, v));
+                }
+
+                list.AddRange(labels.Pairs);
+                merged = LabelSet.FromList(list);
+            }
+
+            var data = new PushEntryData[entries.Count];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var e = entries[i];
+                data[i] = new PushEntryData(e.TimestampNs, Encoding.UTF8.GetBytes(e.Line), e.StructuredMetadata);
+            }
+
+            streams.Add(new PushStreamData(merged.ToString(), data));
+        }
+
+        return PushEncoder.EncodeProtobufSnappy(streams);
+    }
+
+    private static string OneLine(string? s) => s is null ? string.Empty : s.ReplaceLineEndings(" ").Trim() is { Length: > 300 } l ? l[..300] : s.ReplaceLineEndings(" ").Trim();
+
+    private static SocketsHttpHandler CreateHandler(ClientConfig config)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None };
+        var tls = config.Tls;
+        if (tls.InsecureSkipVerify || tls.CaFile is { Length: > 0 } || tls.CertFile is { Length: > 0 } || tls.ServerName is { Length: > 0 })
+        {
+            var ssl = new SslClientAuthenticationOptions();
+            if (tls.ServerName is { Length: > 0 } sn)
+            {
+                ssl.TargetHost = sn;
+            }
+
+            if (tls.CertFile is { Length: > 0 } cert && tls.KeyFile is { Length: > 0 } key)
+            {
+                ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(cert, key)];
+            }
+
+            if (tls.InsecureSkipVerify)
+            {
+                // The user asked for it with tls_config.insecure_skip_verify: true.
+#pragma warning disable CA5359
+                ssl.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+            }
+            else if (tls.CaFile is { Length: > 0 } caFile)
+            {
+                var ca = new X509Certificate2Collection();
+                ca.ImportFromPemFile(caFile);
+                ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return chain.Build(new X509Certificate2(certificate)) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None;
+                };
+            }
+
+            handler.SslOptions = ssl;
+        }
+
+        return handler;
+    }
+
+    private sealed class Batch(long created)
+    {
+        public long Created { get; } = created;
+
+        public Dictionary<LabelSet, List<ShipEntry>> Streams { get; } = [];
+
+        public long Bytes { get; private set; }
+
+        public int Count { get; private set; }
+
+        public void Add(ShipEntry e, int size)
+        {
+            if (!Streams.TryGetValue(e.Labels, out var list))
+            {
+                list = [];
+                Streams[e.Labels] = list;
+            }
+
+            list.Add(e);
+            Bytes += size;
+            Count++;
+        }
+    }
+}

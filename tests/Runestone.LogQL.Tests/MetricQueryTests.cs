@@ -1,0 +1,180 @@
+using System.Globalization;
+using Runestone.LogQL.Engine;
+using static Runestone.LogQL.Tests.TestData;
+
+namespace Runestone.LogQL.Tests;
+
+/// <summary>
+/// Metric queries over a small data set with hand-computed answers. Windows are (t - range, t]
+/// (Loki's range vectors are open on the left), steps run from start to end inclusive.
+/// </summary>
+public class MetricQueryTests
+{
+    // {app="a"}: one line per second at 1..10 s, latency i*100ms, size i KB.
+    // {app="b"}: lines at 2, 4, 6, 8, 10 s; "level=error" at 4 and 8.
+    private static InMemoryStreamSource Source()
+    {
+        var source = new InMemoryStreamSource();
+        source.Add(
+            "{app=\"a\", env=\"prod\"}",
+            Enumerable.Range(1, 10).Select(i => ((long)i * S, $"level=info latency={i * 100}ms size={i}KB n={i}")).ToArray());
+        source.Add(
+            "{app=\"b\", env=\"prod\"}",
+            Enumerable.Range(1, 5).Select(i => ((long)(2 * i) * S, i % 2 == 0 ? "level=error n=1" : "level=info n=2")).ToArray());
+        return source;
+    }
+
+    private static string Format(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string[] DescribeMetric(QueryResult result) => result switch
+    {
+        VectorResult v => v.Samples.Select(s => $"{s.Metric}={Format(s.Value)}").ToArray(),
+        MatrixResult m => m.Series.Select(s => $"{s.Metric}: " + string.Join(" ", s.Points.Select(p => $"{Format(p.Value)}@{p.TimestampNs / S}"))).ToArray(),
+        ScalarResult s => [$"scalar={Format(s.Value)}@{s.TimestampNs / S}"],
+        _ => throw new InvalidOperationException(result.ResultType),
+    };
+
+    public static TheoryData<string, string[]> InstantCases => new()
+    {
+        // metric_queries, "Log range aggregations".
+        { "count_over_time({env=\"prod\"}[5s])", ["{app=\"a\", env=\"prod\"}=5", "{app=\"b\", env=\"prod\"}=3"] },
+        { "rate({env=\"prod\"}[5s])", ["{app=\"a\", env=\"prod\"}=1", "{app=\"b\", env=\"prod\"}=0.6"] },
+        { "count_over_time({app=\"a\"}[5s] offset 5s)", ["{app=\"a\", env=\"prod\"}=5"] },
+        { "count_over_time({app=\"a\"}[1h])", ["{app=\"a\", env=\"prod\"}=10"] },
+        { "bytes_over_time({app=\"b\"}[10s])", ["{app=\"b\", env=\"prod\"}=72"] },
+        { "bytes_rate({app=\"b\"}[10s])", ["{app=\"b\", env=\"prod\"}=7.2"] },
+        { "count_over_time({env=\"prod\"} |= \"error\" [10s])", ["{app=\"b\", env=\"prod\"}=2"] },
+        { "count_over_time({env=\"prod\"} | logfmt | level=\"error\" | drop n [10s])", ["{app=\"b\", env=\"prod\", level=\"error\"}=2"] },
+        { "absent_over_time({app=\"none\", env=~\"p.*\"}[5s])", ["{app=\"none\"}=1"] },
+        { "absent_over_time({app=\"a\"}[5s])", [] },
+        // Unwrapped range aggregations: app a in (5, 10]: latency 0.6..1.0 s.
+        { "sum_over_time({app=\"a\"} | logfmt | keep app, latency | unwrap duration(latency) [5s])", ["{app=\"a\"}=4"] },
+        { "rate({app=\"a\"} | logfmt | keep app, latency | unwrap duration(latency) [5s])", ["{app=\"a\"}=0.8"] },
+        { "avg_over_time({app=\"a\"} | logfmt | unwrap duration(latency) [5s]) by (app)", ["{app=\"a\"}=0.8"] },
+        { "max_over_time({app=\"a\"} | logfmt | unwrap duration_seconds(latency) [5s]) by (app)", ["{app=\"a\"}=1"] },
+        { "min_over_time({app=\"a\"} | logfmt | unwrap latency | __error__=\"\" [5s]) by (app)", [] },
+        { "min_over_time({app=\"a\"} | logfmt | unwrap n [5s]) by (app)", ["{app=\"a\"}=6"] },
+        { "first_over_time({app=\"a\"} | logfmt | unwrap n [5s]) by (app)", ["{app=\"a\"}=6"] },
+        { "last_over_time({app=\"a\"} | logfmt | unwrap n [5s]) by (env)", ["{env=\"prod\"}=10"] },
+        { "stdvar_over_time({app=\"a\"} | logfmt | unwrap n [5s]) by (app)", ["{app=\"a\"}=2"] },
+        { "stddev_over_time({app=\"a\"} | logfmt | unwrap n [5s]) by (app)", ["{app=\"a\"}=1.4142"] },
+        { "quantile_over_time(0.5, {app=\"a\"} | logfmt | unwrap n [5s]) by (app)", ["{app=\"a\"}=8"] },
+        { "quantile_over_time(0.9, {app=\"a\"} | logfmt | unwrap n [10s]) by (app)", ["{app=\"a\"}=9.1"] },
+        { "sum_over_time({app=\"a\"} | logfmt | keep app, size | unwrap bytes(size) [2s])", ["{app=\"a\"}=19000"] },
+        { "max_over_time({env=\"prod\"} | logfmt | unwrap n [10s]) by (level)", ["{level=\"error\"}=1", "{level=\"info\"}=10"] },
+        // Built-in aggregation operators.
+        { "sum(count_over_time({env=\"prod\"}[5s]))", ["{}=8"] },
+        { "sum by (env) (count_over_time({env=\"prod\"}[5s]))", ["{env=\"prod\"}=8"] },
+        { "sum(count_over_time({env=\"prod\"}[5s])) by (app)", ["{app=\"a\"}=5", "{app=\"b\"}=3"] },
+        { "sum without (app) (count_over_time({env=\"prod\"}[5s]))", ["{env=\"prod\"}=8"] },
+        { "avg(count_over_time({env=\"prod\"}[5s]))", ["{}=4"] },
+        { "min(count_over_time({env=\"prod\"}[5s]))", ["{}=3"] },
+        { "max(count_over_time({env=\"prod\"}[5s]))", ["{}=5"] },
+        { "count(count_over_time({env=\"prod\"}[5s]))", ["{}=2"] },
+        { "stddev(count_over_time({env=\"prod\"}[5s]))", ["{}=1"] },
+        { "stdvar(count_over_time({env=\"prod\"}[5s]))", ["{}=1"] },
+        { "topk(1, count_over_time({env=\"prod\"}[5s]))", ["{app=\"a\", env=\"prod\"}=5"] },
+        { "bottomk(1, count_over_time({env=\"prod\"}[5s]))", ["{app=\"b\", env=\"prod\"}=3"] },
+        { "topk by (app) (1, count_over_time({env=\"prod\"}[5s]))", ["{app=\"a\", env=\"prod\"}=5", "{app=\"b\", env=\"prod\"}=3"] },
+        { "sort(count_over_time({env=\"prod\"}[5s]))", ["{app=\"b\", env=\"prod\"}=3", "{app=\"a\", env=\"prod\"}=5"] },
+        { "sort_desc(count_over_time({env=\"prod\"}[5s]))", ["{app=\"a\", env=\"prod\"}=5", "{app=\"b\", env=\"prod\"}=3"] },
+        // Binary operators.
+        { "count_over_time({env=\"prod\"}[5s]) * 2", ["{app=\"a\", env=\"prod\"}=10", "{app=\"b\", env=\"prod\"}=6"] },
+        { "10 - count_over_time({env=\"prod\"}[5s])", ["{app=\"a\", env=\"prod\"}=5", "{app=\"b\", env=\"prod\"}=7"] },
+        { "count_over_time({env=\"prod\"}[5s]) > 4", ["{app=\"a\", env=\"prod\"}=5"] },
+        { "4 < count_over_time({env=\"prod\"}[5s])", ["{app=\"a\", env=\"prod\"}=5"] },
+        { "count_over_time({env=\"prod\"}[5s]) > bool 4", ["{app=\"a\", env=\"prod\"}=1", "{app=\"b\", env=\"prod\"}=0"] },
+        { "count_over_time({env=\"prod\"}[5s]) % 2 ^ 2", ["{app=\"a\", env=\"prod\"}=1", "{app=\"b\", env=\"prod\"}=3"] },
+        { "count_over_time({env=\"prod\"}[5s]) / 0", ["{app=\"a\", env=\"prod\"}=Infinity", "{app=\"b\", env=\"prod\"}=Infinity"] },
+        { "sum(count_over_time({app=\"b\"}[5s])) / sum(count_over_time({app=\"a\"}[5s]))", ["{}=0.6"] },
+        { "count_over_time({env=\"prod\"}[5s]) - on (env) group_left sum by (env) (count_over_time({env=\"prod\"}[5s]))", ["{app=\"a\", env=\"prod\"}=-3", "{app=\"b\", env=\"prod\"}=-5"] },
+        { "sum by (app) (count_over_time({env=\"prod\"}[5s])) + on (app) sum by (app) (rate({env=\"prod\"}[5s]))", ["{app=\"a\"}=6", "{app=\"b\"}=3.6"] },
+        { "count_over_time({env=\"prod\"}[5s]) and count_over_time({app=\"a\"}[5s])", ["{app=\"a\", env=\"prod\"}=5"] },
+        { "count_over_time({env=\"prod\"}[5s]) unless count_over_time({app=\"a\"}[5s])", ["{app=\"b\", env=\"prod\"}=3"] },
+        { "count_over_time({app=\"none\"}[5s]) or vector(0)", ["{}=0"] },
+        { "sum(count_over_time({app=\"a\"}[5s])) or vector(0)", ["{}=5"] },
+        { "1 + 2 * 3", ["scalar=7@10"] },
+        { "2 > bool 1", ["scalar=1@10"] },
+        { "vector(3)", ["{}=3"] },
+        { "label_replace(count_over_time({app=\"a\"}[5s]), \"svc\", \"$1-x\", \"app\", \"(.*)\")", ["{app=\"a\", env=\"prod\", svc=\"a-x\"}=5"] },
+        { "label_replace(count_over_time({app=\"a\"}[5s]), \"svc\", \"$1\", \"app\", \"z(.*)\")", ["{app=\"a\", env=\"prod\"}=5"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(InstantCases))]
+    public void Instant_queries_evaluate_at_the_query_time(string query, string[] expected)
+    {
+        var result = Run(Source(), Instant(query, 10 * S));
+        Assert.Equal(expected, DescribeMetric(result));
+    }
+
+    public static TheoryData<string, long, long, long, string[]> RangeCases => new()
+    {
+        { "count_over_time({env=\"prod\"}[5s])", 5 * S, 10 * S, 5 * S, ["{app=\"a\", env=\"prod\"}: 5@5 5@10", "{app=\"b\", env=\"prod\"}: 2@5 3@10"] },
+        // Overlapping windows: range 4s, step 2s.
+        { "count_over_time({app=\"b\"}[4s])", 2 * S, 10 * S, 2 * S, ["{app=\"b\", env=\"prod\"}: 1@2 2@4 2@6 2@8 2@10"] },
+        // A step with an empty window has no point; entries after end are outside every window.
+        { "count_over_time({app=\"b\"}[1s])", 1 * S, 5 * S, 1 * S, ["{app=\"b\", env=\"prod\"}: 1@2 1@4"] },
+        { "sum(rate({env=\"prod\"}[5s]))", 5 * S, 10 * S, 5 * S, ["{}: 1.4@5 1.6@10"] },
+        { "vector(1)", 0, 2 * S, 1 * S, ["{}: 1@0 1@1 1@2"] },
+        { "1 + 1", 0, 2 * S, 1 * S, ["{}: 2@0 2@1 2@2"] },
+        { "topk(1, count_over_time({env=\"prod\"}[2s]))", 2 * S, 4 * S, 2 * S, ["{app=\"a\", env=\"prod\"}: 2@2 2@4"] },
+        { "count_over_time({app=\"none\"}[5s])", 0, 10 * S, S, [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(RangeCases))]
+    public void Range_queries_evaluate_every_step(string query, long start, long end, long step, string[] expected)
+    {
+        var result = Run(Source(), Range(query, start, end, step));
+        Assert.Equal(expected, DescribeMetric(result));
+    }
+
+    [Fact]
+    public void Range_query_over_the_points_limit_is_rejected()
+    {
+        var e = Assert.Throws<QueryException>(() => Run(Source(), Range("count_over_time({app=\"a\"}[1m])", 0, 20000 * S, S)));
+        Assert.Equal("exceeded maximum resolution of 11000 points per timeseries. Try decreasing the query resolution (?step=XX)", e.Message);
+    }
+
+    [Fact]
+    public void Too_many_series_are_rejected_with_the_limit_named()
+    {
+        var options = new QueryEngineOptions { MaxQuerySeries = 1 };
+        var e = Assert.Throws<QueryException>(() => Run(Source(), Instant("count_over_time({env=\"prod\"}[5s])", 10 * S), options));
+        Assert.StartsWith("maximum of series (1) reached for a single query", e.Message);
+        Assert.Contains("max_query_series", e.Message);
+    }
+
+    [Fact]
+    public void Pipeline_errors_fail_metric_queries_with_a_hint()
+    {
+        var e = Assert.Throws<QueryException>(() => Run(Source(), Instant("count_over_time({app=\"a\"} | json [5s])", 10 * S)));
+        Assert.StartsWith("pipeline error: 'JSONParserErr' for series:", e.Message);
+        Assert.Contains("__error__=\"\"", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void Errors_skipped_with_a_label_filter_are_not_counted()
+    {
+        var result = Run(Source(), Instant("count_over_time({app=\"a\"} | json | __error__=\"\" [5s])", 10 * S));
+        Assert.Empty(Assert.IsType<VectorResult>(result).Samples);
+    }
+
+    [Fact]
+    public void Zero_step_range_query_is_rejected()
+    {
+        var e = Assert.Throws<QueryException>(() => Run(Source(), Range("count_over_time({app=\"a\"}[1m])", 0, 10 * S, 0)));
+        Assert.Contains("step", e.Message);
+    }
+
+    [Fact]
+    public void Range_aggregation_reads_only_the_windows_of_the_query()
+    {
+        var source = Source();
+        Run(source, Range("count_over_time({app=\"a\"}[5s] offset 1s)", 10 * S, 20 * S, 5 * S));
+        Assert.Equal(4 * S + 1, source.LastRequest!.StartNs);
+        Assert.Equal(19 * S + 1, source.LastRequest.EndNs);
+    }
+}

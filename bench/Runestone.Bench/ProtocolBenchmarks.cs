@@ -12,6 +12,7 @@ namespace Runestone.Bench;
 /// is also measured alone so the parse cost can be read off.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ProtocolBenchmarks
 {
     private byte[] _snappy = [];

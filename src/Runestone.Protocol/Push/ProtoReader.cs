@@ -29,6 +29,13 @@ internal ref struct ProtoReader
 
     public bool TryReadVarint(out ulong value)
     {
+        // Tags and short lengths are one byte: the common case stays tiny.
+        if (Position < _end && _data[Position] < 0x80)
+        {
+            value = _data[Position++];
+            return true;
+        }
+
         value = 0;
         var shift = 0;
         var pos = Position;

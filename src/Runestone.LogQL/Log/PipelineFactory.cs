@@ -37,6 +37,30 @@ internal sealed class PipelineFactory
         return new StreamPipeline(stages, labels);
     }
 
+    private static Templates.TemplateProgram Compile(string template)
+    {
+        try
+        {
+            return Templates.TemplateProgram.Compile(template);
+        }
+        catch (Templates.TemplateException e)
+        {
+            throw new QueryException(e.Message);
+        }
+    }
+
+    private static (LabelFormatItem, Templates.TemplateProgram?)[] CompileLabelFormat(LabelFormatStage stage)
+    {
+        try
+        {
+            return LabelFormatStep.Compile(stage);
+        }
+        catch (Templates.TemplateException e)
+        {
+            throw new QueryException(e.Message);
+        }
+    }
+
     internal static Func<Stage> Compile(PipelineStage stage)
     {
         switch (stage)
@@ -96,8 +120,20 @@ internal sealed class PipelineFactory
                 return () => new DropKeepStage(keep.Labels, keep: true);
             case DecolorizeStage:
                 return static () => new DecolorizeStep();
+            case LineFormatStage lineFormat:
+            {
+                var template = Compile(lineFormat.Template);
+                return () => new LineFormatStep(template);
+            }
+
+            case LabelFormatStage labelFormat:
+            {
+                var items = CompileLabelFormat(labelFormat);
+                return () => new LabelFormatStep(items);
+            }
+
             default:
-                throw new QueryException($"the pipeline stage '{stage.ToString().Trim()}' is not supported by this engine yet");
+                throw new QueryException($"unsupported pipeline stage '{stage.ToString().Trim()}'");
         }
     }
 }

@@ -553,7 +553,9 @@ internal sealed class Parser
                         continue;
                     case "line_format" when !IsLabelFilterAhead():
                         _pos++;
-                        stages.Add(new LineFormatStage(Expect(TokenKind.String).Text));
+                        var lineTemplate = Expect(TokenKind.String);
+                        Templates.TemplateValidation.Validate(lineTemplate);
+                        stages.Add(new LineFormatStage(lineTemplate.Text));
                         continue;
                     case "label_format" when !IsLabelFilterAhead():
                         _pos++;
@@ -774,6 +776,7 @@ internal sealed class Parser
             {
                 var template = Current;
                 _pos++;
+                Templates.TemplateValidation.Validate(template);
                 items.Add(new LabelFormatItem(name.Text, template.Text, true));
             }
             else

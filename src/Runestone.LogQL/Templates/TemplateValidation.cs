@@ -1,0 +1,19 @@
+using Runestone.LogQL.Syntax;
+
+namespace Runestone.LogQL.Templates;
+
+/// <summary>Rejects templates that do not parse at query parse time, at the position of their string.</summary>
+internal static class TemplateValidation
+{
+    public static TemplateProgram Validate(Token token)
+    {
+        try
+        {
+            return TemplateProgram.Compile(token.Text);
+        }
+        catch (TemplateException e)
+        {
+            throw new ParseException(e.Message, token.Line, token.Column);
+        }
+    }
+}

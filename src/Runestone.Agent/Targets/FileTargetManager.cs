@@ -56,6 +56,9 @@ public sealed class FileTargetManager : ITargetReporter, IAsyncDisposable
 
     public string JobName => _config.JobName;
 
+    /// <summary>This node's name for <c>__host__</c> filtering: <c>HOSTNAME</c>, else the machine name.</summary>
+    public static string LocalHostName => Environment.GetEnvironmentVariable("HOSTNAME") is { Length: > 0 } h ? h : Environment.MachineName;
+
     public IReadOnlyCollection<string> ActivePaths
     {
         get
@@ -97,6 +100,13 @@ public sealed class FileTargetManager : ITargetReporter, IAsyncDisposable
                     if (!Relabeler.Apply(_config.RelabelConfigs, labels))
                     {
                         infos.Add(new TargetInfo(_config.JobName, "file", target.Labels, null, false, "dropped by relabeling"));
+                        continue;
+                    }
+
+                    // Promtail tails only targets of its own node when discovery says where they run.
+                    if (labels.TryGetValue("__host__", out var host) && host.Length > 0 && !string.Equals(host, LocalHostName, StringComparison.OrdinalIgnoreCase))
+                    {
+                        infos.Add(new TargetInfo(_config.JobName, "file", target.Labels, null, false, $"__host__ {host} is not this node ({LocalHostName})"));
                         continue;
                     }
 

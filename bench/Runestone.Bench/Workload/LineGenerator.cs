@@ -112,16 +112,27 @@ internal sealed class LineGenerator
             traceChars[i] = "0123456789abcdef"[r.Next(16)];
         }
 
+        // Request ids on some lines (high-entropy, as in real logs); the needle always rides in one.
+        var withTrace = needle || r.Next(100) < 30;
         ReadOnlySpan<char> trace = needle ? Needle : traceChars;
         int written;
         var ok = stream.Format switch
         {
-            LineFormat.Logfmt => Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
-                $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={s_callers[r.Next(s_callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" trace_id={trace} duration={duration}ms status={status}", out written),
-            LineFormat.Json => Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
-                $"{{\"level\":\"{level}\",\"ts\":\"{time:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"msg\":\"{message}\",\"method\":\"{method}\",\"path\":\"{path}/{r.Next(100_000)}\",\"status\":{status},\"duration_ms\":{duration},\"trace_id\":\"{trace}\"}}", out written),
-            _ => Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
-                $"10.{r.Next(256)}.{r.Next(256)}.{r.Next(256)} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"{method} {path}/{r.Next(100_000)} HTTP/1.1\" {status} {r.Next(100, 60_000)} \"-\" \"{s_agents[r.Next(s_agents.Length)]}\" {duration / 1000.0:0.000} {trace}", out written),
+            LineFormat.Logfmt => withTrace
+                ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+                    $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={s_callers[r.Next(s_callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" duration={duration}ms status={status} trace_id={trace}", out written)
+                : Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+                    $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={s_callers[r.Next(s_callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" duration={duration}ms status={status}", out written),
+            LineFormat.Json => withTrace
+                ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+                    $"{{\"level\":\"{level}\",\"ts\":\"{time:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"msg\":\"{message}\",\"path\":\"{path}/{r.Next(100_000)}\",\"status\":{status},\"trace_id\":\"{trace}\"}}", out written)
+                : Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+                    $"{{\"level\":\"{level}\",\"ts\":\"{time:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"msg\":\"{message}\",\"method\":\"{method}\",\"path\":\"{path}/{r.Next(100_000)}\",\"status\":{status},\"duration_ms\":{duration}}}", out written),
+            _ => withTrace
+                ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+                    $"10.{r.Next(256)}.{r.Next(256)}.{r.Next(256)} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"{method} {path}/{r.Next(100_000)} HTTP/1.1\" {status} {r.Next(100, 60_000)} \"{s_agents[r.Next(s_agents.Length)]}\" {duration / 1000.0:0.000} {trace}", out written)
+                : Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
+                    $"10.{r.Next(256)}.{r.Next(256)}.{r.Next(256)} - - [{time:dd/MMM/yyyy:HH:mm:ss} +0000] \"{method} {path}/{r.Next(100_000)} HTTP/1.1\" {status} {r.Next(100, 60_000)} \"{s_agents[r.Next(s_agents.Length)]}\" {duration / 1000.0:0.000}", out written),
         };
 
         if (!ok)

@@ -1,18 +1,17 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Threading.Channels;
 using Runestone.Protocol.Push;
 
 namespace Runestone.Bench.Workload;
 
 /// <summary>What the push phase measured.</summary>
-internal sealed record PushResult(long Lines, long RawBytes, long CompressedBytes, int Batches, int Failures, string? FirstError, TimeSpan Elapsed, long Needles);
+internal sealed record PushResult(long Lines, long RawBytes, long CompressedBytes, int Batches, int Failures, string? FirstError, TimeSpan Elapsed, long Needles, TimeSpan GenerateElapsed);
 
 /// <summary>
-/// Generates the workload on one thread (so it is deterministic) and pushes it as
-/// protobuf+snappy batches over N concurrent connections; a bounded channel keeps the
-/// generator at most two batches per connection ahead.
+/// Generates the whole workload first on one thread (deterministic; also writes raw.log) as
+/// protobuf+snappy bodies held in memory, then pushes them over N concurrent connections. The
+/// generator is therefore never what limits the measured ingest rate.
 /// </summary>
 internal static class PushPhase
 {
@@ -22,60 +21,55 @@ internal static class PushPhase
     {
         var generator = new LineGenerator(options.Seed, options.Streams);
         var builder = new BatchBuilder(generator, options.Bytes, startNs, endNs, options.BatchBytes);
-        var channel = Channel.CreateBounded<WorkloadBatch>(new BoundedChannelOptions(options.Connections * 2)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleWriter = true,
-        });
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var bodies = new List<byte[]?>();
         long compressed = 0;
-        var batches = 0;
+        var generate = Stopwatch.StartNew();
+        await using (var rawLog = new FileStream(rawLogPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
+        {
+            var lastReport = Stopwatch.StartNew();
+            while (!builder.Done)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var batch = builder.Next(rawLog);
+                var body = PushEncoder.EncodeProtobufSnappy(batch.Streams);
+                compressed += body.Length;
+                bodies.Add(body);
+                if (lastReport.Elapsed > TimeSpan.FromSeconds(5))
+                {
+                    lastReport.Restart();
+                    Console.WriteLine($"  generated {builder.ProducedBytes / (double)(1 << 20):0} of {options.Bytes / (double)(1 << 20):0} MiB");
+                }
+            }
+        }
+
+        generate.Stop();
+        Console.WriteLine($"generate: {generator.Lines:N0} lines, {bodies.Count} batches, {compressed / (double)(1 << 20):0.0} MiB compressed in {generate.Elapsed.TotalSeconds:0.0}s; pushing");
+
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = -1;
         var failures = 0;
         string? firstError = null;
         var pushUrl = new Uri(options.Url, "/loki/api/v1/push");
 
         async Task SendAllAsync()
         {
-            await foreach (var batch in channel.Reader.ReadAllAsync(failed.Token).ConfigureAwait(false))
+            while (!failed.IsCancellationRequested)
             {
-                using (batch)
+                var index = Interlocked.Increment(ref next);
+                if (index >= bodies.Count)
                 {
-                    var body = PushEncoder.EncodeProtobufSnappy(batch.Streams);
-                    using var request = new HttpRequestMessage(HttpMethod.Post, pushUrl) { Content = new ByteArrayContent(body) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-                    if (options.Tenant is not null)
-                    {
-                        request.Headers.Add("X-Scope-OrgID", options.Tenant);
-                    }
+                    return;
+                }
 
-                    string? error = null;
-                    try
+                var body = bodies[index]!;
+                bodies[index] = null; // let the GC have it once sent
+                var error = await SendAsync(options, http, pushUrl, body, failed.Token).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    Interlocked.CompareExchange(ref firstError, error, null);
+                    if (Interlocked.Increment(ref failures) >= MaxFailures)
                     {
-                        using var response = await http.SendAsync(request, failed.Token).ConfigureAwait(false);
-                        if (response.StatusCode != HttpStatusCode.NoContent)
-                        {
-                            var text = await response.Content.ReadAsStringAsync(failed.Token).ConfigureAwait(false);
-                            error = $"push answered {(int)response.StatusCode} {response.StatusCode}: {text.Trim()}";
-                        }
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        error = $"push failed: {ex.Message}";
-                    }
-                    catch (TaskCanceledException) when (!failed.IsCancellationRequested)
-                    {
-                        error = $"push timed out after {options.RequestTimeout.TotalSeconds:0}s";
-                    }
-
-                    Interlocked.Add(ref compressed, body.Length);
-                    Interlocked.Increment(ref batches);
-                    if (error is not null)
-                    {
-                        Interlocked.CompareExchange(ref firstError, error, null);
-                        if (Interlocked.Increment(ref failures) >= MaxFailures)
-                        {
-                            await failed.CancelAsync().ConfigureAwait(false);
-                        }
+                        await failed.CancelAsync().ConfigureAwait(false);
                     }
                 }
             }
@@ -83,49 +77,42 @@ internal static class PushPhase
 
         var stopwatch = Stopwatch.StartNew();
         var senders = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(SendAllAsync, CancellationToken.None)).ToArray();
+        await Task.WhenAll(senders).ConfigureAwait(false);
+        stopwatch.Stop();
+        return new PushResult(generator.Lines, builder.ProducedBytes, compressed, bodies.Count, failures, firstError, stopwatch.Elapsed, generator.Needles, generate.Elapsed);
+    }
+
+    private static async Task<string?> SendAsync(WorkloadOptions options, HttpClient http, Uri pushUrl, byte[] body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, pushUrl) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        if (options.Tenant is not null)
+        {
+            request.Headers.Add("X-Scope-OrgID", options.Tenant);
+        }
+
         try
         {
-            await using var rawLog = new FileStream(rawLogPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
-            var lastReport = Stopwatch.StartNew();
-            while (!builder.Done && !failed.IsCancellationRequested)
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NoContent)
             {
-                var batch = builder.Next(rawLog);
-                try
-                {
-                    await channel.Writer.WriteAsync(batch, failed.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    batch.Dispose();
-                    break;
-                }
-
-                if (lastReport.Elapsed > TimeSpan.FromSeconds(5))
-                {
-                    lastReport.Restart();
-                    Console.WriteLine($"  pushed ~{builder.ProducedBytes / (double)(1 << 20):0} MiB of {options.Bytes / (double)(1 << 20):0} MiB, {generator.Lines:N0} lines, {stopwatch.Elapsed.TotalSeconds:0}s");
-                }
+                return null;
             }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return $"push answered {(int)response.StatusCode} {response.StatusCode}: {text.Trim()}";
         }
-        finally
+        catch (HttpRequestException ex)
         {
-            channel.Writer.TryComplete();
-            try
-            {
-                await Task.WhenAll(senders).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped after too many failures; reported below.
-            }
-
-            while (channel.Reader.TryRead(out var left))
-            {
-                left.Dispose();
-            }
+            return $"push failed: {ex.Message}";
         }
-
-        stopwatch.Stop();
-        return new PushResult(generator.Lines, builder.ProducedBytes, compressed, batches, failures, firstError, stopwatch.Elapsed, generator.Needles);
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"push timed out after {options.RequestTimeout.TotalSeconds:0}s";
+        }
+        catch (OperationCanceledException)
+        {
+            return "push cancelled after too many failures";
+        }
     }
 }

@@ -113,6 +113,7 @@ internal static class WorkloadCommand
         sb.AppendLine(ic, $"| raw bytes | {push.RawBytes:N0} ({push.RawBytes / MiB:0.0} MiB) |");
         sb.AppendLine(ic, $"| pushed (protobuf+snappy) | {push.CompressedBytes:N0} bytes in {push.Batches} batches |");
         sb.AppendLine(ic, $"| failed batches | {push.Failures}{(push.FirstError is null ? "" : $" (first: {push.FirstError.ReplaceLineEndings(" ")})")} |");
+        sb.AppendLine(ic, $"| generate + encode time (before pushing, not measured below) | {push.GenerateElapsed.TotalSeconds:0.0} s |");
         sb.AppendLine(ic, $"| push time | {push.Elapsed.TotalSeconds:0.00} s |");
         sb.AppendLine(ic, $"| lines/s | {push.Lines / seconds:N0} |");
         sb.AppendLine(ic, $"| MiB/s (raw) | {push.RawBytes / MiB / seconds:0.0} |");

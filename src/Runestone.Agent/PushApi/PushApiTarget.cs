@@ -55,8 +55,8 @@ public sealed class PushApiTarget : ITargetReporter, IAsyncDisposable
             }
         });
         _app = builder.Build();
-        _app.MapPost("/loki/api/v1/push", HandleAsync);
-        _app.MapPost("/api/prom/push", HandleAsync);
+        _app.MapPost("/loki/api/v1/push", (Delegate)HandleAsync);
+        _app.MapPost("/api/prom/push", (Delegate)HandleAsync);
         _app.MapGet("/ready", () => Results.Text("ready\n"));
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();

@@ -34,7 +34,7 @@ public static class PushDecoder
             return false;
         }
 
-        if (length > (ulong)maxDecompressedBytes)
+        if (length > (ulong)Math.Max(0, maxDecompressedBytes))
         {
             error = $"snappy: decompressed size {length} bytes exceeds the limit of {maxDecompressedBytes} bytes";
             return false;

@@ -89,6 +89,13 @@ public sealed class MalformedProtobufTests
     }
 
     [Fact]
+    public void Negative_limit_means_nothing_but_an_empty_request_fits()
+    {
+        Assert.False(PushDecoder.TryDecodeProtobuf(Snappy([0x0A, 0x00]), -5, out _, out var error));
+        Assert.Equal("snappy: decompressed size 2 bytes exceeds the limit of -5 bytes", error);
+    }
+
+    [Fact]
     public void Real_body_over_the_limit_is_rejected_and_under_the_limit_accepted()
     {
         var batch = Batch(7, 2, 50);

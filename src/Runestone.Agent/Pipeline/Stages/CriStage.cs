@@ -64,8 +64,10 @@ public sealed class CriStage(int maxPartialLines, long maxPartialLineSize, bool 
             entry.TimestampNs = ns;
         }
 
-        var key = entry.StreamKey();
-        if (flags.Contains('P'))
+        var partialLine = flags.Contains('P');
+        // The stream key costs a label-set build; full lines with nothing pending skip it.
+        var key = partialLine || _partials.Count > 0 ? entry.StreamKey() : string.Empty;
+        if (partialLine)
         {
             if (!_partials.TryGetValue(key, out var partial))
             {
@@ -84,7 +86,7 @@ public sealed class CriStage(int maxPartialLines, long maxPartialLineSize, bool 
             return;
         }
 
-        if (_partials.Remove(key, out var pending))
+        if (_partials.Count > 0 && _partials.Remove(key, out var pending))
         {
             Append(pending, content);
             EmitPartial(pending, next, entry);

@@ -72,8 +72,32 @@ public class LineFilterTests
     public void Regex_prefilter_uses_a_required_literal(string regex, string literal)
     {
         var filter = Assert.IsType<RegexFilter>(RegexAnalysis.Build(regex));
-        var contains = Assert.IsType<ContainsFilter>(filter.Prefilter);
+        var first = filter.Prefilter is AllFilter all ? all.Filters[0] : filter.Prefilter;
+        var contains = Assert.IsType<ContainsFilter>(first);
         Assert.Equal(literal, Encoding.UTF8.GetString(contains.Needle));
+    }
+
+    [Fact]
+    public void Regex_prefilter_requires_every_literal_run()
+    {
+        var filter = Assert.IsType<RegexFilter>(RegexAnalysis.Build("status=5\\d\\d duration=\\d{4}ms"));
+        var all = Assert.IsType<AllFilter>(filter.Prefilter);
+        Assert.Equal([" duration=", "status=5"], all.Filters.Select(f => Encoding.UTF8.GetString(((ContainsFilter)f).Needle)));
+        Assert.False(filter.Matches("status=200 duration=1234ms"u8));
+        Assert.True(filter.Matches("status=503 duration=1234ms"u8));
+    }
+
+    [Theory]
+    [InlineData("(?i)timeout", "a TIMEOUT b", true)]
+    [InlineData("(?i)timeout", "time out tImEoUt", true)]
+    [InlineData("(?i)timeout", "timeou", false)]
+    [InlineData("(?i)x-request-id", "X-Request-ID: 1", true)]
+    [InlineData("(?i)ab", "aB", true)]
+    public void Case_insensitive_search_anchors_on_a_rare_byte(string regex, string line, bool expected)
+    {
+        var filter = RegexAnalysis.Build(regex);
+        Assert.IsType<ContainsIgnoreCaseFilter>(filter);
+        Assert.Equal(expected, filter.Matches(Encoding.UTF8.GetBytes(line)));
     }
 
     [Theory]

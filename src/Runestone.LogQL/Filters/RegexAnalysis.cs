@@ -34,10 +34,34 @@ internal static class RegexAnalysis
         ILineFilter? prefilter = null;
         if (TryRequiredLiterals(body, out var required))
         {
-            prefilter = LiteralsFilter(required, ignoreCase);
+            prefilter = RequiredFilter(required, ignoreCase);
         }
 
         return new RegexFilter(regex, prefilter);
+    }
+
+    /// <summary>Any alternative's literals all present (each alternative lists its required literals, longest first).</summary>
+    private static ILineFilter? RequiredFilter(List<List<string>> alternatives, bool ignoreCase)
+    {
+        var any = new List<ILineFilter>(alternatives.Count);
+        foreach (var literals in alternatives)
+        {
+            var all = new List<ILineFilter>(literals.Count);
+            foreach (var literal in literals)
+            {
+                var filter = LiteralsFilter([literal], ignoreCase);
+                if (filter is null)
+                {
+                    return null;
+                }
+
+                all.Add(filter);
+            }
+
+            any.Add(all.Count == 1 ? all[0] : new AllFilter([.. all]));
+        }
+
+        return any.Count == 1 ? any[0] : new AnyFilter([.. any]);
     }
 
     /// <summary>A contains-any filter for the literals, or null when case folding needs the regex (non-ASCII under (?i)).</summary>
@@ -148,7 +172,7 @@ internal static class RegexAnalysis
     }
 
     /// <summary>For each top-level alternative, the longest literal every match of it must contain.</summary>
-    private static bool TryRequiredLiterals(string body, out List<string> required)
+    private static bool TryRequiredLiterals(string body, out List<List<string>> required)
     {
         required = [];
         for (var i = 0; i + 2 < body.Length; i++)
@@ -162,13 +186,13 @@ internal static class RegexAnalysis
 
         foreach (var alternative in SplitTopLevel(body))
         {
-            var literal = LongestRequiredLiteral(alternative);
-            if (literal.Length == 0)
+            var literals = RequiredLiterals(alternative);
+            if (literals.Count == 0)
             {
                 return false;
             }
 
-            required.Add(literal);
+            required.Add(literals);
         }
 
         return required.Count > 0;
@@ -209,9 +233,10 @@ internal static class RegexAnalysis
         return parts;
     }
 
-    private static string LongestRequiredLiteral(string s)
+    /// <summary>The literal runs every match of the alternative contains: the longest, then others of 3+ characters.</summary>
+    private static List<string> RequiredLiterals(string s)
     {
-        var best = string.Empty;
+        var runs = new List<string>();
         var current = new StringBuilder();
         var i = 0;
         while (i < s.Length)
@@ -221,28 +246,28 @@ internal static class RegexAnalysis
             int width;
             if (c == '(')
             {
-                Flush(current, ref best);
+                Flush(current, runs);
                 i = SkipQuantifier(s, SkipGroup(s, i));
                 continue;
             }
 
             if (c == '[')
             {
-                Flush(current, ref best);
+                Flush(current, runs);
                 i = SkipQuantifier(s, SkipClass(s, i));
                 continue;
             }
 
             if (c is '.' or '^' or '$')
             {
-                Flush(current, ref best);
+                Flush(current, runs);
                 i = SkipQuantifier(s, i + 1);
                 continue;
             }
 
             if (c is '*' or '+' or '?' or '{' or ')' or '|')
             {
-                Flush(current, ref best);
+                Flush(current, runs);
                 i = SkipQuantifier(s, i);
                 if (i < s.Length && s[i] == c)
                 {
@@ -256,7 +281,7 @@ internal static class RegexAnalysis
             {
                 if (i + 1 >= s.Length || char.IsAsciiLetterOrDigit(s[i + 1]))
                 {
-                    Flush(current, ref best);
+                    Flush(current, runs);
                     i = SkipQuantifier(s, Math.Min(i + 2, s.Length));
                     continue;
                 }
@@ -274,7 +299,7 @@ internal static class RegexAnalysis
             if (next < s.Length && s[next] is '*' or '?' or '{')
             {
                 // The atom may occur zero times: it is not required.
-                Flush(current, ref best);
+                Flush(current, runs);
                 i = SkipQuantifier(s, next);
                 continue;
             }
@@ -282,7 +307,7 @@ internal static class RegexAnalysis
             current.Append(literal);
             if (next < s.Length && s[next] == '+')
             {
-                Flush(current, ref best);
+                Flush(current, runs);
                 i = SkipQuantifier(s, next);
                 continue;
             }
@@ -290,15 +315,24 @@ internal static class RegexAnalysis
             i = next;
         }
 
-        Flush(current, ref best);
-        return best;
+        Flush(current, runs);
+        runs.Sort(static (a, b) => b.Length.CompareTo(a.Length));
+        for (var k = runs.Count - 1; k >= 1; k--)
+        {
+            if (runs[k].Length < 3)
+            {
+                runs.RemoveAt(k);
+            }
+        }
+
+        return runs;
     }
 
-    private static void Flush(StringBuilder current, ref string best)
+    private static void Flush(StringBuilder current, List<string> runs)
     {
-        if (current.Length > best.Length)
+        if (current.Length > 0)
         {
-            best = current.ToString();
+            runs.Add(current.ToString());
         }
 
         current.Clear();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Runestone.Core.Labels;
 
 namespace Runestone.LogQL.Log;
@@ -17,7 +18,8 @@ internal sealed class LabelsBuilder
     private readonly List<LabelPair> _added = [];
     private readonly List<string> _deleted = [];
     private readonly List<LabelPair> _scratch = [];
-    private readonly Dictionary<ulong, LabelSet> _cache = [];
+    private readonly Dictionary<int, LabelSet> _cache = [];
+    private LabelPair[] _sorted = new LabelPair[16];
 
     public LabelsBuilder(LabelSet baseLabels) => Base = baseLabels;
 
@@ -234,7 +236,7 @@ internal sealed class LabelsBuilder
         _scratch.Add(pair);
     }
 
-    /// <summary>The final label set of the entry.</summary>
+    /// <summary>The final label set of the entry; equal sets built before are reused without allocating.</summary>
     public LabelSet Labels()
     {
         if (IsUnchanged)
@@ -243,43 +245,77 @@ internal sealed class LabelsBuilder
         }
 
         var pairs = Snapshot();
-        var candidate = LabelSet.FromList(pairs);
-        if (_cache.TryGetValue(candidate.Fingerprint, out var cached) && cached.Equals(candidate))
+        return Intern(CollectionsMarshal.AsSpan(pairs), keepAll: true, names: null, without: false);
+    }
+
+    /// <summary>The label set reduced to <paramref name="names"/> (by) or without them, for grouped aggregations.</summary>
+    public LabelSet Grouped(IReadOnlyList<string> names, bool without)
+    {
+        var pairs = IsUnchanged ? null : Snapshot();
+        var span = pairs is null ? Base.Pairs : CollectionsMarshal.AsSpan(pairs);
+        return Intern(span, keepAll: false, names, without);
+    }
+
+    private LabelSet Intern(ReadOnlySpan<LabelPair> pairs, bool keepAll, IReadOnlyList<string>? names, bool without)
+    {
+        if (_sorted.Length < pairs.Length)
+        {
+            _sorted = new LabelPair[Math.Max(16, pairs.Length * 2)];
+        }
+
+        var n = 0;
+        foreach (var pair in pairs)
+        {
+            if (!keepAll && Listed(names!, pair.Name) == without)
+            {
+                continue;
+            }
+
+            // Insertion sort: label sets are small and mostly sorted already.
+            var i = n++;
+            while (i > 0 && string.CompareOrdinal(_sorted[i - 1].Name, pair.Name) > 0)
+            {
+                _sorted[i] = _sorted[i - 1];
+                i--;
+            }
+
+            _sorted[i] = pair;
+        }
+
+        var sorted = _sorted.AsSpan(0, n);
+        var hash = new HashCode();
+        foreach (var pair in sorted)
+        {
+            hash.Add(pair.Name);
+            hash.Add(pair.Value);
+        }
+
+        var key = hash.ToHashCode();
+        if (_cache.TryGetValue(key, out var cached) && cached.Pairs.SequenceEqual(sorted))
         {
             return cached;
         }
 
-        if (_cache.Count < 4096)
+        var created = LabelSet.FromSorted(sorted.ToArray());
+        if (_cache.Count >= 4096)
         {
-            _cache[candidate.Fingerprint] = candidate;
+            _cache.Clear();
         }
 
-        return candidate;
+        _cache[key] = created;
+        return created;
     }
 
-    /// <summary>The label set reduced to <paramref name="names"/> (by) or without them, for grouped range aggregations.</summary>
-    public LabelSet Grouped(IReadOnlyList<string> names, bool without)
+    private static bool Listed(IReadOnlyList<string> names, string name)
     {
-        var pairs = Snapshot();
-        var kept = new List<LabelPair>(pairs.Count);
-        foreach (var pair in pairs)
+        for (var i = 0; i < names.Count; i++)
         {
-            var listed = false;
-            foreach (var n in names)
+            if (names[i] == name)
             {
-                if (n == pair.Name)
-                {
-                    listed = true;
-                    break;
-                }
-            }
-
-            if (listed != without)
-            {
-                kept.Add(pair);
+                return true;
             }
         }
 
-        return LabelSet.FromList(kept);
+        return false;
     }
 }

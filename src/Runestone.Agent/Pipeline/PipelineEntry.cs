@@ -20,7 +20,7 @@ public sealed class PipelineEntry
 
     public Dictionary<string, string> Labels { get; set; }
 
-    public Dictionary<string, string> Extracted { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Extracted { get; } = new(8, StringComparer.Ordinal);
 
     public string Line { get; set; }
 

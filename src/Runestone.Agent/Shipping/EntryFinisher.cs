@@ -6,6 +6,18 @@ namespace Runestone.Agent.Shipping;
 /// <summary>Turns a pipeline entry into a <see cref="ShipEntry"/>: reserved <c>__</c> labels and empty values removed, tenant taken out.</summary>
 public static class EntryFinisher
 {
+    /// <summary>Like <see cref="Finish(PipelineEntry, ICommittable?, long, long)"/> with label sets reused from <paramref name="cache"/>.</summary>
+    public static ShipEntry Finish(PipelineEntry e, LabelSetCache cache, ICommittable? source, long generation, long offset)
+    {
+        var labels = cache.Get(e.Labels, out var tenant);
+        return new ShipEntry(labels, tenant, e.TimestampNs, e.Line, e.StructuredMetadata?.ToArray())
+        {
+            Source = source,
+            Generation = generation,
+            Offset = offset,
+        };
+    }
+
     public static ShipEntry Finish(PipelineEntry e, ICommittable? source, long generation, long offset)
     {
         var pairs = new List<LabelPair>(e.Labels.Count);

@@ -31,10 +31,13 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, Batch> _batches = new(StringComparer.Ordinal);
     private readonly Action<string> _log;
+    private readonly Channel<(string Tenant, Batch Batch)> _sendQueue = Channel.CreateBounded<(string, Batch)>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+    private Task? _sender;
+    private readonly Dictionary<LabelSet, string> _externalText = [];
     private string? _bearer;
     private Task? _loop;
 
-    public PushClient(ClientConfig config, int index, AgentMetrics metrics, TimeProvider clock, Action<string>? log = null, HttpMessageHandler? handler = null, int capacity = 8192)
+    public PushClient(ClientConfig config, int index, AgentMetrics metrics, TimeProvider clock, Action<string>? log = null, HttpMessageHandler? handler = null, int capacity = 2048)
     {
         _config = config;
         _index = index;
@@ -65,6 +68,7 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
             _bearer = _config.BearerToken;
         }
 
+        _sender ??= Task.Run(() => SendLoopAsync(_stop.Token));
         _loop ??= Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -80,6 +84,7 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
             try
             {
                 await _loop.WaitAsync(_config.Timeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await _sender!.WaitAsync(_config.Timeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -134,14 +139,30 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
                     if (!open || _clock.GetElapsedTime(batch.Created) >= _config.BatchWait)
                     {
                         _batches.Remove(tenant);
-                        await SendBatchAsync(tenant, batch, ct).ConfigureAwait(false);
+                        await _sendQueue.Writer.WriteAsync((tenant, batch), ct).ConfigureAwait(false);
                     }
                 }
 
                 if (!open)
                 {
+                    _sendQueue.Writer.TryComplete();
                     return;
                 }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sends finished batches one at a time, in order, while the next batch is being filled.</summary>
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var (tenant, batch) in _sendQueue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await SendBatchAsync(tenant, batch, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -156,7 +177,7 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
         if (_batches.TryGetValue(tenant, out var batch) && batch.Bytes + size > _config.BatchSize && batch.Count > 0)
         {
             _batches.Remove(tenant);
-            await SendBatchAsync(tenant, batch, ct).ConfigureAwait(false);
+            await _sendQueue.Writer.WriteAsync((tenant, batch), ct).ConfigureAwait(false);
             batch = null;
         }
 
@@ -274,33 +295,61 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
 
     private byte[] Encode(Batch batch)
     {
-        var streams = new List<PushStreamData>(batch.Streams.Count);
-        foreach (var (labels, entries) in batch.Streams)
+        // All lines of the batch go into one pooled buffer; entries point into it.
+        var lineBytes = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(1, batch.Bytes));
+        try
         {
-            var merged = labels;
-            if (_config.ExternalLabels.Count > 0)
+            var used = 0;
+            var streams = new List<PushStreamData>(batch.Streams.Count);
+            foreach (var (labels, entries) in batch.Streams)
             {
-                var list = new List<LabelPair>(labels.Count + _config.ExternalLabels.Count);
-                foreach (var (k, v) in _config.ExternalLabels)
+                var data = new PushEntryData[entries.Count];
+                for (var i = 0; i < entries.Count; i++)
                 {
-                    list.Add(new LabelPair(k, v));
+                    var e = entries[i];
+                    var n = Encoding.UTF8.GetBytes(e.Line, lineBytes.AsSpan(used));
+                    data[i] = new PushEntryData(e.TimestampNs, lineBytes.AsMemory(used, n), e.StructuredMetadata);
+                    used += n;
                 }
 
-                list.AddRange(labels.Pairs);
-                merged = LabelSet.FromList(list);
+                streams.Add(new PushStreamData(StreamText(labels), data));
             }
 
-            var data = new PushEntryData[entries.Count];
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var e = entries[i];
-                data[i] = new PushEntryData(e.TimestampNs, Encoding.UTF8.GetBytes(e.Line), e.StructuredMetadata);
-            }
+            return PushEncoder.EncodeProtobufSnappy(streams);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(lineBytes);
+        }
+    }
 
-            streams.Add(new PushStreamData(merged.ToString(), data));
+    private string StreamText(LabelSet labels)
+    {
+        if (_config.ExternalLabels.Count == 0)
+        {
+            return labels.ToString();
         }
 
-        return PushEncoder.EncodeProtobufSnappy(streams);
+        if (_externalText.TryGetValue(labels, out var text))
+        {
+            return text;
+        }
+
+        var list = new List<LabelPair>(labels.Count + _config.ExternalLabels.Count);
+        foreach (var (k, v) in _config.ExternalLabels)
+        {
+            list.Add(new LabelPair(k, v));
+        }
+
+        // Stream labels win over external labels of the same name.
+        list.AddRange(labels.Pairs);
+        text = LabelSet.FromList(list).ToString();
+        if (_externalText.Count < 10_000)
+        {
+            _externalText[labels] = text;
+        }
+
+        return text;
     }
 
     private static string OneLine(string? s) => s is null ? string.Empty : s.ReplaceLineEndings(" ").Trim() is { Length: > 300 } l ? l[..300] : s.ReplaceLineEndings(" ").Trim();

@@ -21,6 +21,8 @@ public sealed class FileTailer : ICommittable
     private readonly Dictionary<string, string> _labels;
     private readonly Pipeline.Pipeline _pipeline;
     private readonly ListSink _out = new();
+    private readonly LabelSetCache _labelCache = new();
+    private Prometheus.Counter.Child? _readLines;
     private readonly IEntrySink _sink;
     private readonly PositionsFile _positions;
     private readonly AgentMetrics _metrics;
@@ -348,7 +350,7 @@ public sealed class FileTailer : ICommittable
             line = line[..^1];
         }
 
-        _metrics.ReadLines.WithLabels(_path).Inc();
+        (_readLines ??= _metrics.ReadLines.WithLabels(_path)).Inc();
         if (_options.MaxLineSize > 0 && line.Length > _options.MaxLineSize)
         {
             if (!_options.MaxLineSizeTruncate)
@@ -361,7 +363,14 @@ public sealed class FileTailer : ICommittable
         }
 
         var now = UnixNanos.Now(_clock);
-        var entry = new PipelineEntry(new Dictionary<string, string>(_labels, StringComparer.Ordinal), Encoding.UTF8.GetString(line), now)
+        // Room for the labels stages usually add (stream, level, …) so the copy does not grow.
+        var labels = new Dictionary<string, string>(_labels.Count + 4, StringComparer.Ordinal);
+        foreach (var (k, v) in _labels)
+        {
+            labels[k] = v;
+        }
+
+        var entry = new PipelineEntry(labels, Encoding.UTF8.GetString(line), now)
         {
             ReadTimeNs = now,
         };
@@ -399,7 +408,7 @@ public sealed class FileTailer : ICommittable
             var e = _out.Entries[i];
             // Only the last entry of a read carries the offset; earlier ones carry their predecessor's so a
             // confirmed prefix never claims lines that were not confirmed.
-            var shipped = EntryFinisher.Finish(e, this, _generation, i == count - 1 ? offset : -1);
+            var shipped = EntryFinisher.Finish(e, _labelCache, this, _generation, i == count - 1 ? offset : -1);
             await _sink.SendAsync(shipped, ct).ConfigureAwait(false);
         }
 

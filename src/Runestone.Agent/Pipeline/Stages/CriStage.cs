@@ -54,10 +54,10 @@ public sealed class CriStage(int maxPartialLines, long maxPartialLineSize, bool 
         }
 
         var time = line[..s1].ToString();
-        var stream = rest[..s2].ToString();
+        var stream = rest[..s2] is "stdout" ? "stdout" : "stderr";
         entry.Extracted["time"] = time;
         entry.Extracted["stream"] = stream;
-        entry.Extracted["flags"] = flags.ToString();
+        entry.Extracted["flags"] = flags is "F" ? "F" : flags is "P" ? "P" : flags.ToString();
         entry.Labels["stream"] = stream;
         if (CriTime.TryParse(time, out var ns))
         {

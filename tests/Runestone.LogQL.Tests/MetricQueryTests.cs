@@ -64,6 +64,10 @@ public class MetricQueryTests
         { "max_over_time({env=\"prod\"} | logfmt | unwrap n [10s]) by (level)", ["{level=\"error\"}=1", "{level=\"info\"}=10"] },
         // Built-in aggregation operators.
         { "sum(count_over_time({env=\"prod\"}[5s]))", ["{}=8"] },
+        // A sum's grouping is applied while extracting samples, so the unique "n" labels never become series.
+        { "sum by (level) (count_over_time({env=\"prod\"} | logfmt [10s]))", ["{level=\"error\"}=2", "{level=\"info\"}=13"] },
+        { "sum(rate({env=\"prod\"} | logfmt [10s]))", ["{}=1.5"] },
+        { "sum without (n, size, latency) (count_over_time({app=\"a\"} | logfmt [10s]))", ["{app=\"a\", env=\"prod\", level=\"info\"}=10"] },
         { "sum by (env) (count_over_time({env=\"prod\"}[5s]))", ["{env=\"prod\"}=8"] },
         { "sum(count_over_time({env=\"prod\"}[5s])) by (app)", ["{app=\"a\"}=5", "{app=\"b\"}=3"] },
         { "sum without (app) (count_over_time({env=\"prod\"}[5s]))", ["{env=\"prod\"}=8"] },

@@ -6,7 +6,8 @@ namespace Runestone.LogQL.Log;
 /// </summary>
 internal sealed class ExtractedLabels
 {
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    // Few keys per line and names interned by NameCache: a list beats hashing every name.
+    private readonly List<string> _seen = [];
 
     public void Begin() => _seen.Clear();
 
@@ -17,9 +18,15 @@ internal sealed class ExtractedLabels
             name += LabelNames.ExtractedSuffix;
         }
 
-        if (_seen.Add(name))
+        foreach (var seen in _seen)
         {
-            labels.Set(name, value);
+            if (ReferenceEquals(seen, name) || seen == name)
+            {
+                return;
+            }
         }
+
+        _seen.Add(name);
+        labels.Set(name, value);
     }
 }

@@ -6,9 +6,9 @@ namespace Runestone.LogQL.Log;
 /// <c>| json</c> without parameters: every field of the line's JSON object becomes a label,
 /// nested objects flattened with <c>_</c>, arrays skipped, reading the UTF-8 bytes directly.
 /// </summary>
-internal sealed class JsonStage : Stage
+internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
 {
-    private readonly NameCache _names = new();
+    private readonly NameCache _names = new(hints);
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
     private byte[] _prefix = new byte[128];
@@ -68,16 +68,16 @@ internal sealed class JsonStage : Stage
                 case JsonTokenType.StartArray:
                     reader.Skip();
                     break;
-                case JsonTokenType.String:
+                case JsonTokenType.String when name is not null:
                     _extracted.Add(labels, name, _values.Get(Unescaped(ref reader)));
                     break;
-                case JsonTokenType.Number:
+                case JsonTokenType.Number when name is not null:
                     _extracted.Add(labels, name, _values.Get(reader.ValueSpan));
                     break;
-                case JsonTokenType.True:
+                case JsonTokenType.True when name is not null:
                     _extracted.Add(labels, name, "true");
                     break;
-                case JsonTokenType.False:
+                case JsonTokenType.False when name is not null:
                     _extracted.Add(labels, name, "false");
                     break;
             }

@@ -188,52 +188,66 @@ internal sealed class LabelsBuilder
     /// <summary>Every label currently visible, in no particular order (for keep/drop and templates).</summary>
     public List<LabelPair> Snapshot()
     {
+        // Added labels are unique by construction; base and metadata pairs are kept unless
+        // deleted or overridden by a later layer.
         _scratch.Clear();
         foreach (var pair in Base.Pairs)
         {
-            AddVisible(pair);
+            if (!IsDeleted(pair.Name) && !InMetadataAfter(pair.Name, -1) && !InAdded(pair.Name))
+            {
+                _scratch.Add(pair);
+            }
         }
 
-        foreach (var pair in _metadata)
+        for (var i = 0; i < _metadata.Count; i++)
         {
-            AddVisible(pair);
+            var pair = _metadata[i];
+            if (!IsDeleted(pair.Name) && !InAdded(pair.Name) && !InMetadataAfter(pair.Name, i))
+            {
+                _scratch.Add(pair);
+            }
         }
 
-        foreach (var pair in _added)
-        {
-            AddVisible(pair);
-        }
-
+        _scratch.AddRange(_added);
         if (Error is not null)
         {
-            AddVisible(new LabelPair(ErrorLabel, Error));
+            _scratch.Add(new LabelPair(ErrorLabel, Error));
         }
 
         if (ErrorDetails is not null)
         {
-            AddVisible(new LabelPair(ErrorDetailsLabel, ErrorDetails));
+            _scratch.Add(new LabelPair(ErrorDetailsLabel, ErrorDetails));
         }
 
         return _scratch;
     }
 
-    private void AddVisible(LabelPair pair)
-    {
-        if (_deleted.Count > 0 && _deleted.Contains(pair.Name))
-        {
-            return;
-        }
+    private bool IsDeleted(string name) => _deleted.Count > 0 && _deleted.Contains(name);
 
-        for (var i = 0; i < _scratch.Count; i++)
+    private bool InAdded(string name)
+    {
+        foreach (var pair in _added)
         {
-            if (_scratch[i].Name == pair.Name)
+            if (pair.Name == name)
             {
-                _scratch[i] = pair;
-                return;
+                return true;
             }
         }
 
-        _scratch.Add(pair);
+        return false;
+    }
+
+    private bool InMetadataAfter(string name, int index)
+    {
+        for (var i = index + 1; i < _metadata.Count; i++)
+        {
+            if (_metadata[i].Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The final label set of the entry; equal sets built before are reused without allocating.</summary>

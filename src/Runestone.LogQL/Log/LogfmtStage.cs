@@ -13,13 +13,14 @@ internal sealed class LogfmtStage : Stage
     private readonly bool _strict;
     private readonly bool _keepEmpty;
     private readonly (byte[] Key, string Label)[]? _requested;
-    private readonly NameCache _names = new();
+    private readonly NameCache _names;
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
     private byte[] _scratch = new byte[256];
 
-    public LogfmtStage(bool strict, bool keepEmpty, IReadOnlyList<Syntax.LabelExtraction> parameters)
+    public LogfmtStage(bool strict, bool keepEmpty, IReadOnlyList<Syntax.LabelExtraction> parameters, IReadOnlySet<string>? hints = null)
     {
+        _names = new NameCache(hints);
         _strict = strict;
         _keepEmpty = keepEmpty;
         if (parameters.Count > 0)
@@ -143,7 +144,10 @@ internal sealed class LogfmtStage : Stage
         }
         else if (_keepEmpty)
         {
-            _extracted.Add(labels, _names.Get([], key), string.Empty);
+            if (_names.Get([], key) is { } name)
+            {
+                _extracted.Add(labels, name, string.Empty);
+            }
         }
     }
 
@@ -151,7 +155,11 @@ internal sealed class LogfmtStage : Stage
     {
         if (_requested is null)
         {
-            _extracted.Add(labels, _names.Get([], key), _values.Get(value));
+            if (_names.Get([], key) is { } name)
+            {
+                _extracted.Add(labels, name, _values.Get(value));
+            }
+
             return;
         }
 

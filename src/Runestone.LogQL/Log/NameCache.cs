@@ -6,15 +6,18 @@ namespace Runestone.LogQL.Log;
 /// <summary>
 /// Maps the UTF-8 bytes of keys seen in lines to their sanitised label names, so a parser
 /// does not allocate a name string for every key of every line. Bounded; one per stream pipeline.
+/// With hints (the labels a metric query actually uses) it answers null for every other key,
+/// so parsers skip their values entirely.
 /// </summary>
-internal sealed class NameCache
+internal sealed class NameCache(IReadOnlySet<string>? wanted = null)
 {
     private const int MaxEntries = 2048;
-    private readonly Dictionary<ulong, (byte[] Key, string Name)> _entries = [];
+    private readonly Dictionary<ulong, (byte[] Key, string? Name)> _entries = [];
 
-    public string Get(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> key)
+    /// <summary>The sanitised label name, or null when hints say the label is not needed.</summary>
+    public string? Get(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> key)
     {
-        var hash = XxHash3.HashToUInt64(key, (long)XxHash3.HashToUInt64(prefix));
+        var hash = prefix.IsEmpty ? XxHash3.HashToUInt64(key) : XxHash3.HashToUInt64(key, (long)XxHash3.HashToUInt64(prefix));
         if (_entries.TryGetValue(hash, out var entry) && Matches(entry.Key, prefix, key))
         {
             return entry.Name;
@@ -23,7 +26,12 @@ internal sealed class NameCache
         var full = new byte[prefix.Length + key.Length];
         prefix.CopyTo(full);
         key.CopyTo(full.AsSpan(prefix.Length));
-        var name = LabelNames.Sanitize(Encoding.UTF8.GetString(full));
+        string? name = LabelNames.Sanitize(Encoding.UTF8.GetString(full));
+        if (wanted is not null && !wanted.Contains(name) && !wanted.Contains(name + LabelNames.ExtractedSuffix))
+        {
+            name = null;
+        }
+
         if (_entries.Count < MaxEntries)
         {
             _entries[hash] = (full, name);

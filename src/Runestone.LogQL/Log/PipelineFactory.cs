@@ -12,12 +12,14 @@ internal sealed class PipelineFactory
 {
     private readonly Func<Stage>[] _makers;
 
-    public PipelineFactory(LogSelectorExpr selector, bool includePushdown = false)
+    /// <param name="selector">The log selector and its pipeline.</param>
+    /// <param name="hints">When set, the only labels the query uses: parsers skip all other keys.</param>
+    public PipelineFactory(LogSelectorExpr selector, IReadOnlySet<string>? hints = null)
     {
         var makers = new List<Func<Stage>>();
-        for (var i = includePushdown ? 0 : selector.PushdownStageCount; i < selector.Stages.Count; i++)
+        for (var i = selector.PushdownStageCount; i < selector.Stages.Count; i++)
         {
-            makers.Add(Compile(selector.Stages[i]));
+            makers.Add(Compile(selector.Stages[i], hints));
         }
 
         _makers = [.. makers];
@@ -61,7 +63,7 @@ internal sealed class PipelineFactory
         }
     }
 
-    internal static Func<Stage> Compile(PipelineStage stage)
+    internal static Func<Stage> Compile(PipelineStage stage, IReadOnlySet<string>? hints)
     {
         switch (stage)
         {
@@ -79,7 +81,7 @@ internal sealed class PipelineFactory
             }
 
             case ParserStage { Kind: ParserKind.Json, Parameters.Count: 0 }:
-                return static () => new JsonStage();
+                return () => new JsonStage(hints);
             case ParserStage { Kind: ParserKind.Json } json:
             {
                 var expressions = new (string, JsonPath)[json.Parameters.Count];
@@ -98,7 +100,7 @@ internal sealed class PipelineFactory
             }
 
             case ParserStage { Kind: ParserKind.Logfmt } logfmt:
-                return () => new LogfmtStage(logfmt.Strict, logfmt.KeepEmpty, logfmt.Parameters);
+                return () => new LogfmtStage(logfmt.Strict, logfmt.KeepEmpty, logfmt.Parameters, hints);
             case ParserStage { Kind: ParserKind.Regexp } regexp:
                 return RegexpStage.Compile(regexp.Expression!);
 

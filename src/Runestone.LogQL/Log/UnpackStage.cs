@@ -30,7 +30,7 @@ internal sealed class UnpackStage : Stage
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isEntry = reader.ValueTextEquals("_entry"u8);
-                var name = isEntry ? string.Empty : _names.Get([], Unescaped(ref reader, ref _scratch));
+                var name = isEntry ? string.Empty : _names.Get([], Unescaped(ref reader, ref _scratch))!;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {

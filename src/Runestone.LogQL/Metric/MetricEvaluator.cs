@@ -137,6 +137,13 @@ internal static class MetricEvaluator
 
             case RangeAggregationExpr range:
                 return new RangeEvaluator(range, grid).Evaluate(engine, statistics, ct);
+            case VectorAggregationExpr { Operation: "sum", Inner: RangeAggregationExpr range } agg when RangeEvaluator.CanInjectSumGrouping(range):
+            {
+                var grouping = agg.Grouping ?? new Grouping(false, []);
+                var grouped = new RangeEvaluator(range, grid, grouping).Evaluate(engine, statistics, ct);
+                return VectorAggregator.Aggregate(agg, grouped, grid.Count);
+            }
+
             case VectorAggregationExpr agg:
             {
                 var inner = Evaluate(engine, agg.Inner, grid, statistics, ct);

@@ -22,9 +22,19 @@ internal sealed class RangeEvaluator
     private readonly long _offsetNs;
     private readonly LabelPredicate[] _postFilters;
 
-    public RangeEvaluator(RangeAggregationExpr expr, StepGrid grid)
+    private readonly Grouping? _grouping;
+
+    /// <param name="expr">The range aggregation.</param>
+    /// <param name="grid">The evaluation steps.</param>
+    /// <param name="injectedGrouping">
+    /// The grouping of an enclosing <c>sum</c>: summing additive range results per group equals
+    /// computing them on samples already reduced to the group's labels (Loki does the same),
+    /// which keeps high-cardinality extracted labels from ever becoming series.
+    /// </param>
+    public RangeEvaluator(RangeAggregationExpr expr, StepGrid grid, Grouping? injectedGrouping = null)
     {
         _expr = expr;
+        _grouping = expr.Grouping ?? injectedGrouping;
         _grid = grid;
         _rangeNs = expr.Range.RangeNs;
         _offsetNs = expr.Range.OffsetNs;
@@ -36,6 +46,10 @@ internal sealed class RangeEvaluator
             _postFilters[i] = LabelPredicate.Compile(filters[i]);
         }
     }
+
+    /// <summary>Range aggregations whose per-series results a <c>sum</c> may add up per group before they exist.</summary>
+    public static bool CanInjectSumGrouping(RangeAggregationExpr range) =>
+        range.Grouping is null && range.Operation is "count_over_time" or "rate" or "bytes_over_time" or "bytes_rate" or "sum_over_time";
 
     private static RangeKind KindOf(string op, bool unwrapped) => op switch
     {
@@ -53,7 +67,7 @@ internal sealed class RangeEvaluator
     public VectorValue Evaluate(QueryEngine engine, QueryStatistics statistics, CancellationToken ct)
     {
         var selector = _expr.Range.Selector;
-        var factory = new PipelineFactory(selector);
+        var factory = new PipelineFactory(selector, LabelHints.For(_expr.Range, _grouping));
 
         // Samples at ts feed the windows (t - offset - range, t - offset] of the steps.
         var from = _grid.Time(0) - _offsetNs - _rangeNs + 1;
@@ -117,7 +131,7 @@ internal sealed class RangeEvaluator
         var series = new Dictionary<LabelSet, RangeSeries>();
         var pipeline = factory.ForStream(iterator.Labels);
         var unwrap = _expr.Range.Unwrap;
-        var grouping = _expr.Grouping;
+        var grouping = _grouping;
         var isBytes = _expr.Operation is "bytes_over_time" or "bytes_rate";
         LabelSet? lastLabels = null;
         RangeSeries? lastSeries = null;

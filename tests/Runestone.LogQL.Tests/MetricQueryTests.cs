@@ -98,6 +98,10 @@ public class MetricQueryTests
         { "count_over_time({app=\"none\"}[5s]) or vector(0)", ["{}=0"] },
         { "sum(count_over_time({app=\"a\"}[5s])) or vector(0)", ["{}=5"] },
         { "1 + 2 * 3", ["scalar=7@10"] },
+        { "0 / 0", ["scalar=NaN@10"] },
+        { "-1 ^ 0.5", ["scalar=NaN@10"] },
+        { "5 % 3 + 2 ^ 3 - -1", ["scalar=11@10"] },
+        { "max(count_over_time({env=\"prod\"}[5s]) / 0 * 0)", ["{}=NaN"] },
         { "2 > bool 1", ["scalar=1@10"] },
         { "vector(3)", ["{}=3"] },
         { "label_replace(count_over_time({app=\"a\"}[5s]), \"svc\", \"$1-x\", \"app\", \"(.*)\")", ["{app=\"a\", env=\"prod\", svc=\"a-x\"}=5"] },
@@ -124,6 +128,9 @@ public class MetricQueryTests
         { "1 + 1", 0, 2 * S, 1 * S, ["{}: 2@0 2@1 2@2"] },
         { "topk(1, count_over_time({env=\"prod\"}[2s]))", 2 * S, 4 * S, 2 * S, ["{app=\"a\", env=\"prod\"}: 2@2 2@4"] },
         { "count_over_time({app=\"none\"}[5s])", 0, 10 * S, S, [] },
+        { "absent_over_time({app=\"b\"}[1s])", 1 * S, 4 * S, S, ["{app=\"b\"}: 1@1 1@3"] },
+        // rate_counter treats the unwrapped value as a counter: n of app a grows by 1 per second.
+        { "rate_counter({app=\"a\"} | logfmt | keep app, n | unwrap n [4s])", 6 * S, 10 * S, 4 * S, ["{app=\"a\"}: 1@6 1@10"] },
     };
 
     [Theory]

@@ -130,7 +130,7 @@ public sealed class PushClientTests
         var cfg = Cfg(server.Url);
         cfg.MaxRetries = 1000;
         cfg.BatchSize = 1;
-        await using var client = new PushClient(cfg, 0, new AgentMetrics(), TimeProvider.System, _ => { }, capacity: 4);
+        await using var client = new PushClient(cfg, 0, new AgentMetrics(), TimeProvider.System, _ => { }, capacity: 4 * 128);
         client.Start();
         var sent = 0;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -146,7 +146,7 @@ public sealed class PushClientTests
         {
         }
 
-        // capacity 4 in the channel + the batch being retried + two queued batches + the batch being filled
+        // four single-entry chunks in the channel + the batch being retried + two queued batches + the batch being filled
         Assert.InRange(sent, 4, 9);
         server.Down = false;
         Assert.True(await server.WaitForAsync(s => s.Entries.Count == sent));

@@ -10,4 +10,12 @@ public sealed class FanoutSink(IReadOnlyList<IEntrySink> sinks) : IEntrySink
             await sink.SendAsync(entry, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    public async ValueTask SendManyAsync(ShipEntry[] entries, CancellationToken cancellationToken)
+    {
+        foreach (var sink in sinks)
+        {
+            await sink.SendManyAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

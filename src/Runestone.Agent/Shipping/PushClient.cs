@@ -25,7 +25,7 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     private readonly int _index;
     private readonly AgentMetrics _metrics;
     private readonly TimeProvider _clock;
-    private readonly Channel<ShipEntry> _channel;
+    private readonly Channel<ShipEntry[]> _channel;
     private readonly HttpClient _http;
     private readonly string _host;
     private readonly CancellationTokenSource _stop = new();
@@ -44,7 +44,8 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
         _metrics = metrics;
         _clock = clock;
         _log = log ?? (m => Console.Error.WriteLine(m));
-        _channel = Channel.CreateBounded<ShipEntry>(new BoundedChannelOptions(capacity)
+        // The channel holds chunks of entries (a reader hands up to a few hundred at once).
+        _channel = Channel.CreateBounded<ShipEntry[]>(new BoundedChannelOptions(Math.Max(1, capacity / 128))
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -73,7 +74,10 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     }
 
     public ValueTask SendAsync(ShipEntry entry, CancellationToken cancellationToken) =>
-        _channel.Writer.WriteAsync(entry, cancellationToken);
+        _channel.Writer.WriteAsync([entry], cancellationToken);
+
+    public ValueTask SendManyAsync(ShipEntry[] entries, CancellationToken cancellationToken) =>
+        _channel.Writer.WriteAsync(entries, cancellationToken);
 
     /// <summary>Stops accepting entries, sends what is buffered (with retries) and stops.</summary>
     public async ValueTask DisposeAsync()
@@ -129,9 +133,12 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
                     }
                 }
 
-                while (reader.TryRead(out var entry))
+                while (reader.TryRead(out var chunk))
                 {
-                    await AddAsync(entry, ct).ConfigureAwait(false);
+                    foreach (var entry in chunk)
+                    {
+                        await AddAsync(entry, ct).ConfigureAwait(false);
+                    }
                 }
 
                 foreach (var (tenant, batch) in _batches.ToArray())

@@ -403,16 +403,16 @@ public sealed class FileTailer : ICommittable
         _handedOffset = offset;
 
         var count = _out.Entries.Count;
+        var chunk = new ShipEntry[count];
         for (var i = 0; i < count; i++)
         {
-            var e = _out.Entries[i];
-            // Only the last entry of a read carries the offset; earlier ones carry their predecessor's so a
-            // confirmed prefix never claims lines that were not confirmed.
-            var shipped = EntryFinisher.Finish(e, _labelCache, this, _generation, i == count - 1 ? offset : -1);
-            await _sink.SendAsync(shipped, ct).ConfigureAwait(false);
+            // Only the last entry of a read carries the offset, so a confirmed prefix never claims
+            // lines that were not confirmed.
+            chunk[i] = EntryFinisher.Finish(_out.Entries[i], _labelCache, this, _generation, i == count - 1 ? offset : -1);
         }
 
         _out.Entries.Clear();
+        await _sink.SendManyAsync(chunk, ct).ConfigureAwait(false);
     }
 
     private async Task ReadCompressedOnceAsync(CancellationToken ct)

@@ -181,7 +181,7 @@ public static class AgentCommand
             await runtime.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Console.Error.WriteLineAsync("agent: stopped; positions saved").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync(dryRun ? "agent: stopped (dry run: positions not saved)" : "agent: stopped; positions saved").ConfigureAwait(false);
         return 0;
     }
 

@@ -59,6 +59,13 @@ public class LogQueryTests
     }
 
     [Fact]
+    public void Rejects_log_queries_as_instant_queries_like_Loki()
+    {
+        var e = Assert.Throws<QueryException>(() => Run(Source(), Instant("{app=\"api\"}", 10 * S)));
+        Assert.StartsWith("log queries are not supported as an instant query type", e.Message);
+    }
+
+    [Fact]
     public void Rejects_a_range_longer_than_max_query_length()
     {
         var options = new QueryEngineOptions { MaxQueryLength = TimeSpan.FromHours(1) };

@@ -33,6 +33,11 @@ public sealed class QueryEngine
         ArgumentNullException.ThrowIfNull(statistics);
         var expr = LogQLParser.Parse(parameters.Query);
         CheckQueryLength(parameters);
+        if (expr is LogSelectorExpr && parameters.Instant)
+        {
+            throw new QueryException("log queries are not supported as an instant query type, please change your query to a range query type");
+        }
+
         return expr switch
         {
             LogSelectorExpr log => ExecuteLogQuery(log, parameters, statistics, cancellationToken),

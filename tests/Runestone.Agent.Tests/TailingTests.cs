@@ -252,6 +252,54 @@ public sealed class TailingTests
         Assert.Contains("stream=\"stderr\"", got[1].Labels, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rotations_truncations_and_a_restart_deliver_every_line_exactly_once()
+    {
+        using var dir = new TempDir();
+        var log = dir.File("app.log");
+        var positions = dir.File("positions.yaml");
+        await using var server = await FakePushServer.StartAsync();
+        var glob = dir.Path + "/*.log";
+        File.WriteAllText(log, Lines(0, 100));
+        var a = new Agent(glob, positions, server.Url);
+        await a.StartAsync();
+        Assert.True(await server.WaitForAsync(s => s.Entries.Count >= 100));
+
+        // rename + create
+        Append(log, Lines(100, 150));
+        File.Move(log, dir.File("app.log.1"));
+        File.WriteAllText(log, Lines(150, 200));
+        Assert.True(await server.WaitForAsync(s => s.Entries.Count >= 200));
+
+        // restart in the middle of a write burst
+        Append(log, Lines(200, 250));
+        await a.DisposeAsync();
+        await using var b = new Agent(glob, positions, server.Url);
+        await b.StartAsync();
+        Assert.True(await server.WaitForAsync(s => s.Entries.Select(e => e.Line).Distinct().Count() >= 250));
+        await Task.Delay(100);
+
+        // copytruncate
+        File.Copy(log, dir.File("app.log.2"));
+        using (var fs = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            fs.SetLength(0);
+        }
+
+        await Task.Delay(100);
+        Append(log, Lines(250, 300));
+        Assert.True(await server.WaitForAsync(s => s.Entries.Count >= 300));
+
+        // plain truncation to a shorter file
+        await Task.Delay(100);
+        File.WriteAllText(log, Lines(300, 302));
+        Assert.True(await server.WaitForAsync(s => s.Entries.Count >= 302));
+        await Task.Delay(200);
+
+        Assert.Equal(Expected(0, 302), Got(server).Order(Comparer<string>.Create((x, y) => int.Parse(x[5..]).CompareTo(int.Parse(y[5..])))).ToList());
+        Assert.All(server.Entries, e => Assert.Contains("job=\"varlogs\"", e.Labels, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("/var/log/pods/*/*/*.log", "/var/log/pods/ns_pod_uid/c/0.log", true)]
     [InlineData("/var/log/pods/*/*/*.log", "/var/log/pods/ns_pod_uid/0.log", false)]

@@ -34,6 +34,9 @@ public sealed class AgentRuntime : IAsyncDisposable
 
     public AgentConfig Config => _config;
 
+    /// <summary>The positions file (null before start).</summary>
+    public PositionsFile? Positions => _positions;
+
     /// <summary>Where Kubernetes discovery comes from (Runestone.Agent.Kubernetes); null when not available.</summary>
     public IKubernetesDiscovererFactory? KubernetesFactory { get; set; }
 

@@ -41,8 +41,8 @@ public sealed class MultiClientTests
         await runtime.StartAsync(null, default);
         Assert.True(await up.WaitForAsync(s => s.Entries.Count == 3));
         await Task.Delay(200);
-        var positions = typeof(AgentRuntime).GetField("_positions", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(runtime) as Positions.PositionsFile;
-        Assert.Equal(0, positions!.Get(log));
+        var positions = runtime.Positions!;
+        Assert.Equal(0, positions.Get(log));
         down.Down = false;
         Assert.True(await down.WaitForAsync(s => s.Entries.Count == 3));
         var deadline = DateTime.UtcNow.AddSeconds(5);

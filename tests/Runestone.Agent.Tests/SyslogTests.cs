@@ -126,6 +126,47 @@ public sealed class SyslogTests
     }
 
     [Fact]
+    public async Task Tcp_with_tls()
+    {
+        using var dir = new TempDir();
+        using (var key = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(dir.File("cert.pem"), cert.ExportCertificatePem());
+            File.WriteAllText(dir.File("key.pem"), key.ExportPkcs8PrivateKeyPem());
+        }
+
+        var scrape = Scrape("tcp");
+        scrape.Syslog!.Tls = new TlsConfig { CertFile = dir.File("cert.pem"), KeyFile = dir.File("key.pem") };
+        var sink = new CollectingSink();
+        var target = new SyslogTarget(scrape, new PipelineRunner([], sink, TimeProvider.System), new AgentMetrics(), TimeProvider.System);
+        target.Start();
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(target.LocalEndpoint!);
+            var expected = File.ReadAllText(dir.File("cert.pem"));
+            using var tls = new System.Net.Security.SslStream(client.GetStream(), false, (_, certificate, _, _) =>
+                certificate is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).ExportCertificatePem() == expected);
+            await tls.AuthenticateAsClientAsync("localhost");
+            await tls.WriteAsync(Encoding.UTF8.GetBytes("<14>1 2024-01-01T00:00:00Z box app - - - over tls\n"));
+            await tls.FlushAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (sink.Count < 1 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            await target.DisposeAsync();
+        }
+
+        Assert.Equal("over tls", Assert.Single(sink.Entries).Line);
+    }
+
+    [Fact]
     public async Task Udp_datagrams()
     {
         var sink = new CollectingSink();

@@ -25,6 +25,7 @@ public sealed class SyslogTarget : ITargetReporter, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private TcpListener? _tcp;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
     private UdpClient? _udp;
 
     public SyslogTarget(ScrapeConfig scrape, PipelineRunner runner, AgentMetrics metrics, TimeProvider clock)
@@ -50,6 +51,12 @@ public sealed class SyslogTarget : ITargetReporter, IAsyncDisposable
         }
         else
         {
+            if (_config.Tls is { CertFile.Length: > 0, KeyFile.Length: > 0 } tls)
+            {
+                // TLS over TCP (RFC 5425): the server certificate and key from tls_config.
+                _certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile);
+            }
+
             _tcp = new TcpListener(endpoint);
             _tcp.Start();
             LocalEndpoint = (IPEndPoint)_tcp.LocalEndpoint;
@@ -68,6 +75,7 @@ public sealed class SyslogTarget : ITargetReporter, IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _tcp?.Stop();
         _udp?.Dispose();
+        _certificate?.Dispose();
         try
         {
             await Task.WhenAll(_tasks).ConfigureAwait(false);
@@ -116,7 +124,24 @@ public sealed class SyslogTarget : ITargetReporter, IAsyncDisposable
     {
         using var _ = client;
         var remote = (IPEndPoint?)client.Client.RemoteEndPoint;
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
+        if (_certificate is not null)
+        {
+            var tls = new System.Net.Security.SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsServerAsync(_certificate, clientCertificateRequired: false, checkCertificateRevocation: false).WaitAsync(_config.IdleTimeout, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"agent: syslog job {_scrape.JobName}: TLS handshake with {remote} failed: {ex.Message}").ConfigureAwait(false);
+                await tls.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            stream = tls;
+        }
+
         var buffer = new byte[64 * 1024];
         var pending = new MemoryStream();
         try

@@ -147,7 +147,8 @@ public static class AgentCommand
 
         var runtime = new AgentRuntime(config, TimeProvider.System, m => Console.Error.WriteLine(m))
         {
-            KubernetesFactory = FindKubernetesFactory(),
+            // Loaded only when a job uses Kubernetes discovery: the client library is large.
+            KubernetesFactory = config.ScrapeConfigs.Any(s => s.KubernetesSdConfigs.Count > 0) ? FindKubernetesFactory() : null,
         };
         AgentHttpServer? http = null;
         try

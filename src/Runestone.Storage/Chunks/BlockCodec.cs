@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.IO.Compression;
+using K4os.Compression.LZ4;
+using ZstdSharp;
+
+namespace Runestone.Storage.Chunks;
+
+/// <summary>
+/// Compresses and decompresses one block. Zstd compressors and decompressors are pooled per
+/// thread, since creating them costs more than compressing a small block.
+/// </summary>
+public static class BlockCodec
+{
+    [ThreadStatic]
+    private static Compressor? t_zstdCompressor;
+
+    [ThreadStatic]
+    private static Decompressor? t_zstdDecompressor;
+
+    /// <summary>Zstd level used for blocks; level 1 measured best for ingest speed at a ratio above 8 on log text.</summary>
+    public static int ZstdLevel { get; set; } = 1;
+
+    public static ChunkEncoding Parse(string name) => name.ToLowerInvariant() switch
+    {
+        "none" => ChunkEncoding.None,
+        "gzip" => ChunkEncoding.Gzip,
+        "lz4" or "lz4-256k" or "lz4-1m" or "lz4-4m" or "lz4-64k" => ChunkEncoding.Lz4,
+        "zstd" => ChunkEncoding.Zstd,
+        "snappy" => ChunkEncoding.Lz4, // same speed class as snappy; stored as lz4 (documented)
+        _ => throw new ArgumentException($"unknown chunk encoding '{name}': use none, gzip, lz4, snappy or zstd"),
+    };
+
+    /// <summary>Compresses <paramref name="raw"/> into a new exactly-sized array.</summary>
+    public static byte[] Compress(ChunkEncoding encoding, ReadOnlySpan<byte> raw)
+    {
+        switch (encoding)
+        {
+            case ChunkEncoding.None:
+                return raw.ToArray();
+            case ChunkEncoding.Zstd:
+                {
+                    var compressor = t_zstdCompressor ??= new Compressor(ZstdLevel);
+                    var bound = Compressor.GetCompressBound(raw.Length);
+                    var rented = ArrayPool<byte>.Shared.Rent(bound);
+                    try
+                    {
+                        var written = compressor.Wrap(raw, rented);
+                        return rented.AsSpan(0, written).ToArray();
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                }
+
+            case ChunkEncoding.Lz4:
+                {
+                    var rented = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
+                    try
+                    {
+                        var written = LZ4Codec.Encode(raw, rented, LZ4Level.L00_FAST);
+                        return rented.AsSpan(0, written).ToArray();
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                }
+
+            case ChunkEncoding.Gzip:
+                {
+                    using var output = new MemoryStream(raw.Length / 4);
+                    using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+                    {
+                        gzip.Write(raw);
+                    }
+
+                    return output.ToArray();
+                }
+
+            default:
+                throw new InvalidDataException($"unknown block encoding {(byte)encoding}");
+        }
+    }
+
+    /// <summary>Decompresses into <paramref name="destination"/>, whose length must be the raw length.</summary>
+    public static void Decompress(ChunkEncoding encoding, ReadOnlySpan<byte> compressed, Span<byte> destination)
+    {
+        int written;
+        switch (encoding)
+        {
+            case ChunkEncoding.None:
+                compressed.CopyTo(destination);
+                written = compressed.Length;
+                break;
+            case ChunkEncoding.Zstd:
+                written = (t_zstdDecompressor ??= new Decompressor()).Unwrap(compressed, destination);
+                break;
+            case ChunkEncoding.Lz4:
+                written = LZ4Codec.Decode(compressed, destination);
+                break;
+            case ChunkEncoding.Gzip:
+                {
+                    using var input = new MemoryStream(compressed.ToArray());
+                    using var gzip = new GZipStream(input, CompressionMode.Decompress);
+                    written = 0;
+                    int n;
+                    while (written < destination.Length && (n = gzip.Read(destination[written..])) > 0)
+                    {
+                        written += n;
+                    }
+
+                    break;
+                }
+
+            default:
+                throw new InvalidDataException($"unknown block encoding {(byte)encoding}");
+        }
+
+        if (written != destination.Length)
+        {
+            throw new InvalidDataException($"block decompressed to {written} bytes, expected {destination.Length}");
+        }
+    }
+}

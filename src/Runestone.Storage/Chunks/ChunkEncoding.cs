@@ -1,0 +1,10 @@
+namespace Runestone.Storage.Chunks;
+
+/// <summary>Block compression codecs, named as Loki's <c>chunk_encoding</c> names them.</summary>
+public enum ChunkEncoding : byte
+{
+    None = 0,
+    Gzip = 1,
+    Lz4 = 2,
+    Zstd = 3,
+}

@@ -1,0 +1,61 @@
+using System.Buffers;
+using Runestone.Core.Binary;
+
+namespace Runestone.Storage.Chunks;
+
+/// <summary>One compressed block with the facts a scan needs to skip it: time range, count, sizes, CRC.</summary>
+public sealed class SealedBlock
+{
+    public SealedBlock(ChunkEncoding encoding, ReadOnlyMemory<byte> compressed, int rawLength, int count, long minTs, long maxTs, uint crc)
+    {
+        Encoding = encoding;
+        Compressed = compressed;
+        RawLength = rawLength;
+        Count = count;
+        MinTs = minTs;
+        MaxTs = maxTs;
+        Crc = crc;
+    }
+
+    public ChunkEncoding Encoding { get; }
+
+    public ReadOnlyMemory<byte> Compressed { get; }
+
+    public int RawLength { get; }
+
+    public int Count { get; }
+
+    public long MinTs { get; }
+
+    public long MaxTs { get; }
+
+    public uint Crc { get; }
+
+    /// <summary>Compresses a raw block.</summary>
+    public static SealedBlock Seal(ChunkEncoding encoding, ReadOnlySpan<byte> raw, int count, long minTs, long maxTs)
+    {
+        var compressed = BlockCodec.Compress(encoding, raw);
+        return new SealedBlock(encoding, compressed, raw.Length, count, minTs, maxTs, Checksum.Compute(compressed));
+    }
+
+    /// <summary>Verifies the checksum, decompresses and decodes the block.</summary>
+    public DecodedBlock Decode()
+    {
+        if (Checksum.Compute(Compressed.Span) != Crc)
+        {
+            throw new InvalidDataException("block checksum mismatch: the chunk is corrupt");
+        }
+
+        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(1, RawLength));
+        try
+        {
+            BlockCodec.Decompress(Encoding, Compressed.Span, raw.AsSpan(0, RawLength));
+            return DecodedBlock.Decode(raw, RawLength);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Buffers;
+using Runestone.Core.Labels;
+using Runestone.Storage.Chunks;
+
+namespace Runestone.Storage.Head;
+
+/// <summary>
+/// The open, uncompressed block of a stream: entries in arrival order with their lines in
+/// fixed pages that never move, so a query can read a snapshot while appends continue.
+/// Appends happen under the owning stream's lock; readers take a <see cref="HeadSnapshot"/>.
+/// </summary>
+public sealed class HeadBlock
+{
+    private const int PageSize = 64 * 1024;
+    private HeadEntry[] _entries = new HeadEntry[64];
+    private byte[][] _pages = new byte[4][];
+    private int _pageCount;
+    private int _pageUsed = PageSize;
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public long RawBytes { get; private set; }
+
+    public long MinTs { get; private set; } = long.MaxValue;
+
+    public long MaxTs { get; private set; } = long.MinValue;
+
+    /// <summary>True while every entry arrived in timestamp order.</summary>
+    public bool IsSorted { get; private set; } = true;
+
+    /// <summary>Appends an entry; returns false for an exact duplicate of the last entry (Loki's rule).</summary>
+    public bool Append(long timestamp, ReadOnlySpan<byte> line, LabelPair[]? metadata)
+    {
+        if (_count > 0)
+        {
+            ref var last = ref _entries[_count - 1];
+            if (last.Timestamp == timestamp && line.SequenceEqual(_pages[last.Page].AsSpan(last.Offset, last.Length)))
+            {
+                return false;
+            }
+
+            if (timestamp < last.Timestamp)
+            {
+                IsSorted = false;
+            }
+        }
+
+        int page, offset;
+        if (line.Length > PageSize / 4)
+        {
+            page = AddPage(line.Length);
+            offset = 0;
+            _pageUsed = PageSize; // a dedicated page is full
+        }
+        else
+        {
+            if (_pageUsed + line.Length > PageSize)
+            {
+                AddPage(PageSize);
+                _pageUsed = 0;
+            }
+
+            page = _pageCount - 1;
+            offset = _pageUsed;
+            _pageUsed += line.Length;
+        }
+
+        line.CopyTo(_pages[page].AsSpan(offset));
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+        }
+
+        _entries[_count] = new HeadEntry(timestamp, page, offset, line.Length, metadata);
+        Volatile.Write(ref _count, _count + 1);
+        RawBytes += line.Length;
+        MinTs = Math.Min(MinTs, timestamp);
+        MaxTs = Math.Max(MaxTs, timestamp);
+        return true;
+    }
+
+    /// <summary>A consistent view of the entries appended so far (call under the stream lock).</summary>
+    public HeadSnapshot Snapshot() => new(_entries, _pages, _count, MinTs, MaxTs, IsSorted);
+
+    /// <summary>Serializes the entries in timestamp order and compresses them into a block.</summary>
+    public SealedBlock Seal(ChunkEncoding encoding)
+    {
+        var snapshot = Snapshot();
+        var order = snapshot.SortedOrder();
+        var count = snapshot.Count;
+        var timestamps = new long[count];
+        var lines = new ReadOnlyMemory<byte>[count];
+        var metadata = new LabelPair[]?[count];
+        for (var i = 0; i < count; i++)
+        {
+            ref readonly var e = ref _entries[order[i]];
+            timestamps[i] = e.Timestamp;
+            lines[i] = _pages[e.Page].AsMemory(e.Offset, e.Length);
+            metadata[i] = e.Metadata;
+        }
+
+        var writer = new ArrayBufferWriter<byte>((int)Math.Min(int.MaxValue, RawBytes + (count * 4) + 16));
+        BlockFormat.Write(writer, timestamps, lines, metadata);
+        return SealedBlock.Seal(encoding, writer.WrittenSpan, count, MinTs, MaxTs);
+    }
+
+    private int AddPage(int size)
+    {
+        if (_pageCount == _pages.Length)
+        {
+            Array.Resize(ref _pages, _pages.Length * 2);
+        }
+
+        _pages[_pageCount] = GC.AllocateUninitializedArray<byte>(size);
+        return _pageCount++;
+    }
+}

@@ -14,6 +14,7 @@ namespace Runestone.Agent.Tests;
 internal sealed class FakePushServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _down;
 
     public sealed record Received(string Labels, long TimestampNs, string Line, string Tenant);
 
@@ -27,7 +28,11 @@ internal sealed class FakePushServer : IAsyncDisposable
     public ConcurrentQueue<int> FailWith { get; } = new();
 
     /// <summary>When true, every request is answered 503.</summary>
-    public volatile bool Down;
+    public bool Down
+    {
+        get => Volatile.Read(ref _down);
+        set => Volatile.Write(ref _down, value);
+    }
 
     public string Url { get; private set; } = string.Empty;
 

@@ -121,6 +121,14 @@ internal static class WorkloadCommand
         sb.AppendLine(ic, $"| server peak RSS (VmHWM) | {(peakRss is { } rss ? $"{rss / MiB:0} MiB" : "n/a (pass --server-pid)")} |");
         sb.AppendLine(ic, $"| POST /flush | {flush} |");
         sb.AppendLine(ic, $"| on-disk bytes | {(diskBytes is { } d ? $"{d:N0} ({d / MiB:0.0} MiB)" : "n/a (pass --data-dir)")} |");
+        if (options.DataDir is not null && Directory.Exists(options.DataDir))
+        {
+            foreach (var sub in new DirectoryInfo(options.DataDir).EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
+            {
+                sb.AppendLine(ic, $"| &nbsp;&nbsp;of which {sub.Name}/ | {ProcessStats.DirectoryBytes(sub.FullName):N0} |");
+            }
+        }
+
         sb.AppendLine(ic, $"| raw/disk ratio | {(diskBytes is { } d2 && d2 > 0 ? $"{push.RawBytes / (double)d2:0.00}x" : "n/a")} |");
         if (queries.Count > 0)
         {
@@ -135,12 +143,14 @@ internal static class WorkloadCommand
                 var grepCells = q.GrepCount < 0
                     ? "n/a | n/a | n/a | n/a"
                     : $"{q.GrepSeconds:0.000} | {push.RawBytes / MiB / Math.Max(q.GrepSeconds, 1e-9):0} | {q.GrepCount} | {q.GrepSeconds / Math.Max(q.ServerSeconds, 1e-9):0.00}x";
-                var serverCells = q.ServerError is null ? $"{q.ServerSeconds:0.000} | {serverRate:0} | {q.ServerEntries}" : $"error: {q.ServerError.ReplaceLineEndings(" ")} | n/a | n/a";
+                var limitNote = q.ServerEntries >= 100 ? " (limit hit: stopped early)" : string.Empty;
+                var serverCells = q.ServerError is null ? $"{q.ServerSeconds:0.000} | {serverRate:0} | {q.ServerEntries}{limitNote}" : $"error: {q.ServerError.ReplaceLineEndings(" ")} | n/a | n/a";
                 sb.AppendLine(ic, $"| `{q.LogQL.Replace("|", "\\|", StringComparison.Ordinal)}` | {serverCells} | {grepCells} |");
             }
 
             sb.AppendLine();
-            sb.AppendLine("server/grep speed > 1 means the server answered faster than grep scanned raw.log.");
+            sb.AppendLine("server/grep speed > 1 means the server answered faster than grep scanned raw.log. MiB/s is raw.log's size over the");
+            sb.AppendLine("time taken; it is a scan rate only when the query had to read everything (fewer entries than the limit).");
         }
 
         return sb.ToString();

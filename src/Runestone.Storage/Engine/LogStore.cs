@@ -231,7 +231,17 @@ public sealed class LogStore : IAsyncDisposable
     }
 
     /// <summary>Cuts every stream's memory into chunks and persists them now (Loki's /flush).</summary>
-    public Task FlushAllAsync(CancellationToken cancellationToken = default) => FlushAsync(static (_, _) => "manual", cancellationToken);
+    public async Task FlushAllAsync(CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(static (_, _) => "manual", cancellationToken).ConfigureAwait(false);
+        // Everything is in chunks: start a new WAL segment so the old ones can go.
+        lock (_ingestLock)
+        {
+            _wal?.Rotate();
+        }
+
+        TruncateWal();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -11,7 +11,12 @@ namespace Runestone.Storage.Head;
 /// </summary>
 public sealed class HeadBlock
 {
-    private const int PageSize = 64 * 1024;
+    // Pages above the 85 KB large-object threshold go straight to the LOH, so the GC never copies
+    // the bytes of long-lived head blocks between generations.
+    private const int PageSize = 128 * 1024;
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_writer;
+
     private HeadEntry[] _entries = new HeadEntry[64];
     private byte[][] _pages = new byte[4][];
     private int _pageCount;
@@ -100,9 +105,16 @@ public sealed class HeadBlock
             metadata[i] = e.Metadata;
         }
 
-        var writer = new ArrayBufferWriter<byte>((int)Math.Min(int.MaxValue, RawBytes + (count * 4) + 16));
+        var writer = t_writer ??= new ArrayBufferWriter<byte>(512 * 1024);
+        writer.ResetWrittenCount();
         BlockFormat.Write(writer, timestamps, lines, metadata);
-        return SealedBlock.Seal(encoding, writer.WrittenSpan, count, MinTs, MaxTs);
+        var block = SealedBlock.Seal(encoding, writer.WrittenSpan, count, MinTs, MaxTs);
+        if (writer.Capacity > 4 << 20)
+        {
+            t_writer = null; // do not keep a buffer grown by one huge block
+        }
+
+        return block;
     }
 
     private int AddPage(int size)

@@ -94,6 +94,15 @@ public sealed class WalWriter : IDisposable
         }
     }
 
+    /// <summary>Closes the current segment (when it holds records) and starts the next.</summary>
+    public void Rotate()
+    {
+        lock (_lock)
+        {
+            RotateIfNeededLocked(_segmentSize + 1);
+        }
+    }
+
     /// <summary>Deletes every segment whose number is below <paramref name="segment"/>.</summary>
     public void DeleteSegmentsBefore(long segment)
     {

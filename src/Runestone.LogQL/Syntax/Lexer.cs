@@ -342,14 +342,18 @@ internal sealed class Lexer
 
                     bytes.Add((byte)octal);
                     break;
-                case 'u':
+                case 'u' or 'U':
+                {
                     FlushBytes(sb, bytes);
-                    sb.Append(char.ConvertFromUtf32(ReadHex(4, line, col)));
+                    var code = ReadHex(e == 'u' ? 4 : 8, line, col);
+                    if (code is < 0 or > 0x10FFFF || code is >= 0xD800 and <= 0xDFFF)
+                    {
+                        throw new ParseException("invalid syntax: escape sequence is an invalid Unicode code point", line, col);
+                    }
+
+                    sb.Append(char.ConvertFromUtf32(code));
                     break;
-                case 'U':
-                    FlushBytes(sb, bytes);
-                    sb.Append(char.ConvertFromUtf32(ReadHex(8, line, col)));
-                    break;
+                }
                 default:
                     throw new ParseException($"invalid syntax: unknown escape sequence \\{e}", line, col);
             }

@@ -43,7 +43,7 @@ internal sealed class Parser
 
     private Parser(string text) => _tokens = new Lexer(text).Tokenize();
 
-    private Token Current => _tokens[_pos];
+    private Token Current => _tokens[Math.Min(_pos, _tokens.Count - 1)];
 
     private Token PeekAt(int ahead) => _tokens[Math.Min(_pos + ahead, _tokens.Count - 1)];
 

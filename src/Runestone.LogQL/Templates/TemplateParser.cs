@@ -394,14 +394,19 @@ internal sealed class TemplateParser
                 case 'b': sb.Append('\b'); break;
                 case 'f': sb.Append('\f'); break;
                 case 'v': sb.Append('\v'); break;
-                case 'x':
-                    sb.Append((char)int.Parse(token.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    i += 2;
+                case 'x' or 'u':
+                {
+                    var digits = e == 'x' ? 2 : 4;
+                    if (i + digits >= token.Length
+                        || !int.TryParse(token.AsSpan(i + 1, digits), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+                    {
+                        throw new TemplateException($"template: invalid escape \\{e} in {token}");
+                    }
+
+                    sb.Append((char)code);
+                    i += digits;
                     break;
-                case 'u':
-                    sb.Append((char)int.Parse(token.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    i += 4;
-                    break;
+                }
                 default: sb.Append(e); break;
             }
         }

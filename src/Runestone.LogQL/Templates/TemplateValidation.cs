@@ -11,9 +11,9 @@ internal static class TemplateValidation
         {
             return TemplateProgram.Compile(token.Text);
         }
-        catch (TemplateException e)
+        catch (Exception e) when (e is TemplateException or FormatException or ArgumentException or IndexOutOfRangeException)
         {
-            throw new ParseException(e.Message, token.Line, token.Column);
+            throw new ParseException(e is TemplateException ? e.Message : "template: " + e.Message, token.Line, token.Column);
         }
     }
 }

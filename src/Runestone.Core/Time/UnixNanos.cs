@@ -43,33 +43,31 @@ public static class UnixNanos
             return true;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
+        // DateTimeOffset keeps 100 ns ticks and rounds longer fractions: parse at most 7 digits
+        // and add the nanoseconds beyond them ourselves.
+        var extraNs = 0;
+        var dot = text.IndexOf('.');
+        var parseText = text.ToString();
+        if (dot >= 0)
         {
-            nanos = FromDateTimeOffset(dto);
-            // DateTimeOffset keeps 100 ns ticks; restore the last two digits of a nanosecond fraction.
-            var dot = text.IndexOf('.');
-            if (dot >= 0)
+            var end = dot + 1;
+            while (end < text.Length && char.IsAsciiDigit(text[end]))
             {
-                var end = dot + 1;
-                while (end < text.Length && char.IsAsciiDigit(text[end]))
-                {
-                    end++;
-                }
-
-                var fraction = text[(dot + 1)..end];
-                if (fraction.Length > 7)
-                {
-                    var extra = fraction[7..Math.Min(9, fraction.Length)];
-                    var extraNs = int.Parse(extra, CultureInfo.InvariantCulture);
-                    if (extra.Length == 1)
-                    {
-                        extraNs *= 10;
-                    }
-
-                    nanos += extraNs;
-                }
+                end++;
             }
 
+            var digits = end - dot - 1;
+            if (digits > 7)
+            {
+                var extra = text.Slice(dot + 8, Math.Min(2, digits - 7));
+                extraNs = int.Parse(extra, CultureInfo.InvariantCulture) * (extra.Length == 1 ? 10 : 1);
+                parseText = string.Concat(text[..(dot + 8)], text[end..]);
+            }
+        }
+
+        if (DateTimeOffset.TryParse(parseText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
+        {
+            nanos = FromDateTimeOffset(dto) + extraNs;
             return true;
         }
 

@@ -141,6 +141,21 @@ public class MetricQueryTests
         Assert.Equal(expected, DescribeMetric(result));
     }
 
+    [Theory]
+    [InlineData("sum by (request_method) (count_over_time({app=\"j\"} | json [10s]))", new[] { "{request_method=\"GET\"}=2", "{request_method=\"POST\"}=1" })]
+    [InlineData("sum by (response_status) (count_over_time({app=\"j\"} | json | response_status >= 500 [10s]))", new[] { "{response_status=\"503\"}=1" })]
+    [InlineData("sum by (app_extracted) (count_over_time({app=\"j\"} | json [10s]))", new[] { "{app_extracted=\"x\"}=3" })]
+    [InlineData("max by (request_method) (max_over_time({app=\"j\"} | json | unwrap response_status [10s]) by (request_method))", new[] { "{request_method=\"GET\"}=503", "{request_method=\"POST\"}=200" })]
+    public void Grouped_json_metrics_extract_only_the_labels_they_use(string query, string[] expected)
+    {
+        var source = new InMemoryStreamSource().Add(
+            "{app=\"j\"}",
+            (1 * S, "{\"app\":\"x\",\"request\":{\"method\":\"GET\",\"id\":1},\"response\":{\"status\":200},\"other\":{\"deep\":{\"x\":1}}}"),
+            (2 * S, "{\"app\":\"x\",\"request\":{\"method\":\"GET\",\"id\":2},\"response\":{\"status\":503},\"other\":{\"deep\":{\"x\":2}}}"),
+            (3 * S, "{\"app\":\"x\",\"request\":{\"method\":\"POST\",\"id\":3},\"response\":{\"status\":200},\"other\":[1,2]}"));
+        Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
+    }
+
     [Fact]
     public void Range_query_over_the_points_limit_is_rejected()
     {

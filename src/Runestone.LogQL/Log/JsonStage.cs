@@ -46,10 +46,13 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
             }
 
             var key = Unescaped(ref reader);
-            var name = _names.Get(_prefix.AsSpan(0, prefixLength), key);
+            var name = _names.Lookup(_prefix.AsSpan(0, prefixLength), key, out var descend);
             reader.Read();
             switch (reader.TokenType)
             {
+                case JsonTokenType.StartObject when !descend:
+                    reader.Skip();
+                    break;
                 case JsonTokenType.StartObject:
                 {
                     // The prefix of the nested level is this level's prefix + key + "_".

@@ -33,6 +33,17 @@ public class LogQueryTests
         Assert.Equal(expected, Describe(result));
     }
 
+    [Theory]
+    // HTTP API "interval": across all streams, returned entries are at least interval apart.
+    [InlineData(Direction.Forward, 2, new[] { "{app=\"api\", env=\"prod\"}: GET /a 200@1, POST /c 200@3, GET /d 500 error@5" })]
+    [InlineData(Direction.Backward, 2, new[] { "{app=\"api\", env=\"prod\"}: GET /b 500 error@2", "{app=\"web\", env=\"prod\"}: render ok@6, render error@4" })]
+    [InlineData(Direction.Forward, 10, new[] { "{app=\"api\", env=\"prod\"}: GET /a 200@1" })]
+    public void Interval_spaces_entries_across_streams(Direction direction, long intervalSeconds, string[] expected)
+    {
+        var p = LogQuery("{env=\"prod\"}", 0, 10 * S, 100, direction) with { IntervalNs = intervalSeconds * S };
+        Assert.Equal(expected, Describe(Run(Source(), p)));
+    }
+
     [Fact]
     public void Passes_leading_line_filters_to_storage()
     {

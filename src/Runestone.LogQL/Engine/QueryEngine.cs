@@ -86,6 +86,13 @@ public sealed class QueryEngine
         var factory = new PipelineFactory(selector);
         var request = new SelectRequest(selector.Matchers, p.StartNs, p.EndNs, p.Direction, selector.PushdownFilter, statistics);
         var iterators = _source.Select(request, ct);
+        if (p.IntervalNs > 0)
+        {
+            var spaced = MergeWithInterval(iterators, factory, p, ct);
+            statistics.AddEntriesReturned(spaced.Count);
+            return new StreamsResult(Group(spaced));
+        }
+
         var perStream = new List<Candidate>[iterators.Count];
         RunParallel(
             iterators,
@@ -161,6 +168,92 @@ public sealed class QueryEngine
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Loki's <c>interval</c>: walking all streams merged in query order, an entry is returned
+    /// only when it is at least <c>interval</c> after (forward) or before (backward) the last
+    /// one returned. Whether an entry qualifies depends on the other streams, so this merges the
+    /// live iterators on one thread instead of collecting streams in parallel.
+    /// </summary>
+    private static List<Candidate> MergeWithInterval(IReadOnlyList<IEntryIterator> iterators, PipelineFactory factory, QueryParameters p, CancellationToken ct)
+    {
+        var backward = p.Direction == Direction.Backward;
+        var pipelines = new StreamPipeline?[iterators.Count];
+        var current = new Candidate[iterators.Count];
+        var queue = new PriorityQueue<int, (long Ts, int Stream)>(
+            Comparer<(long Ts, int Stream)>.Create((a, b) =>
+            {
+                var c = backward ? b.Ts.CompareTo(a.Ts) : a.Ts.CompareTo(b.Ts);
+                return c != 0 ? c : a.Stream.CompareTo(b.Stream);
+            }));
+        var result = new List<Candidate>();
+        try
+        {
+            for (var i = 0; i < iterators.Count; i++)
+            {
+                pipelines[i] = factory.IsEmpty ? null : factory.ForStream(iterators[i].Labels);
+                if (Advance(i))
+                {
+                    queue.Enqueue(i, (current[i].Timestamp, i));
+                }
+            }
+
+            var next = backward ? p.EndNs : p.StartNs;
+            var n = 0;
+            while (result.Count < p.Limit && queue.TryDequeue(out var stream, out _))
+            {
+                if ((++n & 1023) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+
+                var c = current[stream];
+                if (backward ? c.Timestamp <= next : c.Timestamp >= next)
+                {
+                    result.Add(c);
+                    next = backward ? c.Timestamp - p.IntervalNs : c.Timestamp + p.IntervalNs;
+                }
+
+                if (Advance(stream))
+                {
+                    queue.Enqueue(stream, (current[stream].Timestamp, stream));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var iterator in iterators)
+            {
+                iterator.Dispose();
+            }
+        }
+
+        return result;
+
+        bool Advance(int i)
+        {
+            var iterator = iterators[i];
+            while (iterator.MoveNext())
+            {
+                var metadata = iterator.Metadata;
+                var pipeline = pipelines[i];
+                if (pipeline is null)
+                {
+                    var labels = metadata.IsEmpty ? iterator.Labels : WithMetadata(iterator.Labels, metadata);
+                    current[i] = new Candidate(iterator.Timestamp, iterator.Line.ToArray(), labels, metadata.IsEmpty ? null : metadata.ToArray());
+                    return true;
+                }
+
+                if (pipeline.Process(iterator.Timestamp, iterator.Line, metadata, out var line))
+                {
+                    current[i] = new Candidate(iterator.Timestamp, line.ToArray(), pipeline.Labels(), metadata.IsEmpty ? null : metadata.ToArray());
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static LabelSet WithMetadata(LabelSet labels, ReadOnlySpan<LabelPair> metadata)

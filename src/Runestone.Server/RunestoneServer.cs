@@ -132,6 +132,13 @@ public sealed class RunestoneServer : IAsyncDisposable
                 Clock = _clock,
             };
             var store = await LogStore.OpenAsync(storeOptions).ConfigureAwait(false);
+            store.ChunksFlushed = (reason, count) =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    _metrics.ChunkFlushed(reason);
+                }
+            };
             _metrics.WalReplayFinished(watch.Elapsed.TotalSeconds);
             foreach (var warning in store.Warnings)
             {

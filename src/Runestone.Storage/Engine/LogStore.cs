@@ -38,6 +38,9 @@ public sealed class LogStore : IAsyncDisposable
 
     public StoreCounters Counters { get; } = new();
 
+    /// <summary>Called after chunks are persisted, with the cut reason and the number of chunks (for metrics).</summary>
+    public Action<string, int>? ChunksFlushed { get; set; }
+
     /// <summary>Problems found while opening (torn WAL tails, torn index records), for the log.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -233,7 +236,7 @@ public sealed class LogStore : IAsyncDisposable
     /// <summary>Cuts every stream's memory into chunks and persists them now (Loki's /flush).</summary>
     public async Task FlushAllAsync(CancellationToken cancellationToken = default)
     {
-        await FlushAsync(static (_, _) => "manual", cancellationToken).ConfigureAwait(false);
+        await FlushAsync(static (_, _) => "forced", cancellationToken).ConfigureAwait(false);
         // Everything is in chunks: start a new WAL segment so the old ones can go.
         lock (_ingestLock)
         {
@@ -504,9 +507,9 @@ public sealed class LogStore : IAsyncDisposable
                 {
                     lock (stream.Lock)
                     {
-                        if (reasonOf(stream, nowTicks) is not null)
+                        if (reasonOf(stream, nowTicks) is { } reason)
                         {
-                            Cut(stream);
+                            Cut(stream, reason);
                         }
                     }
 
@@ -536,7 +539,7 @@ public sealed class LogStore : IAsyncDisposable
     }
 
     // Caller holds stream.Lock.
-    private static void Cut(StreamState stream)
+    private static void Cut(StreamState stream, string reason)
     {
         var lanes = new List<Lane>(2);
         if (!stream.Main.IsEmpty)
@@ -554,7 +557,7 @@ public sealed class LogStore : IAsyncDisposable
             return;
         }
 
-        stream.Flushing.Add(new FlushingChunk(lanes, stream.LastAppliedWal, stream.FirstUnflushedWal));
+        stream.Flushing.Add(new FlushingChunk(lanes, stream.LastAppliedWal, stream.FirstUnflushedWal, reason));
         stream.Main = new Lane();
         stream.Late = new Lane();
         stream.FirstUnflushedWal = long.MaxValue;
@@ -620,6 +623,7 @@ public sealed class LogStore : IAsyncDisposable
             }
 
             Counters.ChunkFlushed(refs.Count);
+            ChunksFlushed?.Invoke(flushing.Reason, refs.Count);
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class HeadBlock
     /// <summary>True while every entry arrived in timestamp order.</summary>
     public bool IsSorted { get; private set; } = true;
 
-    /// <summary>Appends an entry; returns false for an exact duplicate of the last entry (Loki's rule).</summary>
+    /// <summary>Appends an entry; returns false for an exact duplicate (same timestamp and line) of an entry in this head.</summary>
     public bool Append(long timestamp, ReadOnlySpan<byte> line, LabelPair[]? metadata)
     {
         if (_count > 0)
@@ -48,6 +48,13 @@ public sealed class HeadBlock
             if (timestamp < last.Timestamp)
             {
                 IsSorted = false;
+            }
+
+            // An entry at or before the newest one may repeat an earlier entry (a retried push):
+            // scan this head for an identical one. In-order appends never pay for this.
+            if (timestamp <= MaxTs && ContainsEntry(timestamp, line))
+            {
+                return false;
             }
         }
 
@@ -83,6 +90,20 @@ public sealed class HeadBlock
         MinTs = Math.Min(MinTs, timestamp);
         MaxTs = Math.Max(MaxTs, timestamp);
         return true;
+    }
+
+    private bool ContainsEntry(long timestamp, ReadOnlySpan<byte> line)
+    {
+        for (var i = _count - 1; i >= 0; i--)
+        {
+            ref readonly var e = ref _entries[i];
+            if (e.Timestamp == timestamp && e.Length == line.Length && line.SequenceEqual(_pages[e.Page].AsSpan(e.Offset, e.Length)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A consistent view of the entries appended so far (call under the stream lock).</summary>

@@ -10,6 +10,8 @@ namespace Runestone.LogQL.Syntax;
 /// </summary>
 public sealed class LogSelectorExpr : Expr
 {
+    private readonly Lazy<ILineFilter?> _pushdown;
+
     public LogSelectorExpr(IReadOnlyList<LabelMatcher> matchers, IReadOnlyList<PipelineStage> stages)
     {
         Matchers = matchers;
@@ -21,13 +23,19 @@ public sealed class LogSelectorExpr : Expr
         }
 
         PushdownStageCount = leading;
-        var filters = new List<LineFilterStage>(leading);
-        for (var i = 0; i < leading; i++)
-        {
-            filters.Add((LineFilterStage)stages[i]);
-        }
 
-        PushdownFilter = Filters.LineFilterFactory.Combine(filters);
+        // Compiled on first use: parsing alone (format_query, the agent's selectors) never pays
+        // for regex compilation.
+        _pushdown = new Lazy<ILineFilter?>(() =>
+        {
+            var filters = new List<LineFilterStage>(leading);
+            for (var i = 0; i < leading; i++)
+            {
+                filters.Add((LineFilterStage)stages[i]);
+            }
+
+            return Filters.LineFilterFactory.Combine(filters);
+        });
     }
 
     public IReadOnlyList<LabelMatcher> Matchers { get; }
@@ -35,7 +43,7 @@ public sealed class LogSelectorExpr : Expr
     public IReadOnlyList<PipelineStage> Stages { get; }
 
     /// <summary>The leading line filters as one predicate for storage; null when the pipeline starts otherwise.</summary>
-    public ILineFilter? PushdownFilter { get; }
+    public ILineFilter? PushdownFilter => _pushdown.Value;
 
     /// <summary>How many leading stages <see cref="PushdownFilter"/> covers.</summary>
     public int PushdownStageCount { get; }

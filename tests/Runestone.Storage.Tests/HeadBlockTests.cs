@@ -12,13 +12,15 @@ public sealed class HeadBlockTests
         { "exact duplicate of last", [(1, "a"), (1, "a")], [true, false] },
         { "same ts, other line", [(1, "a"), (1, "b")], [true, true] },
         { "same line, other ts", [(1, "a"), (2, "a")], [true, true] },
-        { "duplicate of an earlier entry is kept (only the last is checked)", [(1, "a"), (2, "b"), (1, "a")], [true, true, true] },
+        { "duplicate of an earlier entry in the head (retried push)", [(1, "a"), (2, "b"), (1, "a")], [true, true, false] },
+        { "retried batch after newer data", [(1, "a"), (2, "b"), (3, "c"), (1, "a"), (2, "b"), (3, "c")], [true, true, true, false, false, false] },
+        { "earlier timestamp, new line", [(5, "a"), (3, "a"), (3, "b"), (3, "a")], [true, true, true, false] },
         { "empty line duplicate", [(4, "x"), (5, ""), (5, "")], [true, true, false] },
     };
 
     [Theory]
     [MemberData(nameof(DuplicateCases))]
-    public void Duplicate_of_last_entry_is_rejected(string name, (long Ts, string Line)[] entries, bool[] accepted)
+    public void Exact_duplicate_of_an_entry_in_the_head_is_rejected(string name, (long Ts, string Line)[] entries, bool[] accepted)
     {
         _ = name;
         var head = new HeadBlock();

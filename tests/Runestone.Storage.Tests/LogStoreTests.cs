@@ -106,6 +106,19 @@ public sealed class LogStoreTests
     }
 
     [Fact]
+    public async Task Retry_of_entries_in_an_earlier_block_is_stored_but_returned_once()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await LogStore.OpenAsync(Options(dir) with { BlockSize = 16 }); // a new head every 3 entries
+        var batch = Entries([.. Enumerable.Range(1, 10)]);
+        await store.Push("t", Stream("api"), batch);
+        var retry = await store.Push("t", Stream("api"), batch);
+        Assert.True(retry.Stored > 0, "entries of full heads are not checked at ingest");
+        Assert.Equal(batch, store.Query("t", "api"));
+        Assert.Equal(batch.Reverse(), store.Query("t", "api", direction: Direction.Backward));
+    }
+
+    [Fact]
     public async Task Duplicate_of_the_last_entry_is_dropped_at_ingest()
     {
         using var dir = new TempDirectory();
@@ -123,14 +136,15 @@ public sealed class LogStoreTests
         var batch = Entries(10, 20, 30);
         await store.Push("t", Stream("api"), batch);
         await store.Push("t", Stream("api"), Entries(40));
-        var retry = await store.Push("t", Stream("api"), batch); // not the last entry: stored again
-        Assert.Equal(3, retry.Stored);
+        var retry = await store.Push("t", Stream("api"), batch); // still in the open head: refused at ingest
+        Assert.Equal(new AppendResult(0, 3, 0), retry);
 
         Assert.Equal(Entries(10, 20, 30, 40), store.Query("t", "api"));
         Assert.Equal(Entries(40, 30, 20, 10), store.Query("t", "api", direction: Direction.Backward));
 
         await store.FlushAllAsync();
-        await store.Push("t", Stream("api"), batch); // again, now against a persisted chunk
+        retry = await store.Push("t", Stream("api"), batch); // again, now against a persisted chunk: stored, returned once
+        Assert.Equal(3, retry.Stored);
         Assert.Equal(Entries(10, 20, 30, 40), store.Query("t", "api"));
         Assert.Equal(Entries(40, 30, 20, 10), store.Query("t", "api", direction: Direction.Backward));
 
@@ -371,6 +385,8 @@ public sealed class LogStoreTests
         using var dir = new TempDirectory();
         var options = Options(dir) with { Encoding = Chunks.ChunkEncoding.None, BlockSize = 1024, ChunkTargetSize = 4096 };
         await using var store = await LogStore.OpenAsync(options);
+        var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        store.ChunksFlushed = (reason, _) => reasons.Enqueue(reason);
         var expected = new List<(long, string)>();
         for (var i = 0; i < 100; i++)
         {
@@ -380,6 +396,7 @@ public sealed class LogStoreTests
         }
 
         Assert.True(await WaitUntil(() => store.Counters.ChunksFlushed > 0, TimeSpan.FromSeconds(20)), "no chunk was cut at the target size");
+        Assert.Equal("full", reasons.First());
         Assert.Equal(expected, store.Query("t", "api"));
         var chunk = Directory.GetFiles(dir.Sub("chunks"), "*", SearchOption.AllDirectories).First();
         Assert.InRange(new FileInfo(chunk).Length, 4096, 4096 + 2048);

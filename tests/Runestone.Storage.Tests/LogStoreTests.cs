@@ -359,24 +359,78 @@ public sealed class LogStoreTests
     public async Task Unflushed_stream_pins_its_oldest_wal_segment()
     {
         using var dir = new TempDirectory();
-        var options = Options(dir) with { WalSegmentSize = 2048, ChunkIdlePeriod = TimeSpan.FromMinutes(1) };
-        var clock = new ManualClock(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        options = options with { Clock = clock };
+        var options = Options(dir) with
+        {
+            Encoding = Chunks.ChunkEncoding.None, BlockSize = 1024, ChunkTargetSize = 4096,
+            WalSegmentSize = 2048, FlushCheckPeriod = TimeSpan.FromMilliseconds(20),
+        };
         await using (var store = await LogStore.OpenAsync(options))
         {
             await store.Push("t", Stream("pinned"), (1, "kept in the wal"));
-            for (var i = 0; i < 100; i++)
+            for (var i = 0; i < 300; i++)
             {
-                await store.Push("t", Stream("busy"), (i, "filler line to rotate segments " + i));
+                await store.Push("t", Stream("busy"), (i, "filler line to rotate segments and cut chunks " + i));
             }
 
-            Assert.True(Directory.GetFiles(dir.Sub("wal"), "*.wal").Length > 2);
+            Assert.True(await WaitUntil(() => store.Counters.ChunksFlushed >= 3, TimeSpan.FromSeconds(20)), "busy should be cut at the target size");
+            await Task.Delay(100); // a few more flush rounds, each of which truncates the WAL
+            var segments = new WalReader(dir.Sub("wal")).Segments();
+            Assert.Equal(1, segments[0]); // pinned by the only record of "pinned"
+            Assert.True(segments.Count > 3);
         }
 
         await using (var store = await LogStore.OpenAsync(options))
         {
             Assert.Equal([(1L, "kept in the wal")], store.Query("t", "pinned"));
         }
+    }
+
+    [Fact]
+    public async Task Segments_are_deleted_once_their_only_stream_is_cut_by_the_flush_loop()
+    {
+        using var dir = new TempDirectory();
+        var options = Options(dir) with
+        {
+            Encoding = Chunks.ChunkEncoding.None, BlockSize = 1024, ChunkTargetSize = 4096,
+            WalSegmentSize = 2048, FlushCheckPeriod = TimeSpan.FromMilliseconds(20),
+        };
+        await using var store = await LogStore.OpenAsync(options);
+        for (var i = 0; i < 300; i++)
+        {
+            await store.Push("t", Stream("busy"), (i, "filler line to rotate segments and cut chunks " + i));
+        }
+
+        Assert.True(await WaitUntil(() => new WalReader(dir.Sub("wal")).Segments()[0] > 1, TimeSpan.FromSeconds(20)), "segment 1 was never deleted");
+    }
+
+    public static TheoryData<string, TimeSpan> TimedReasons => new()
+    {
+        { "idle", TimeSpan.FromMinutes(31) },
+        { "max_age", TimeSpan.FromMinutes(29) },
+    };
+
+    [Theory]
+    [MemberData(nameof(TimedReasons))]
+    public async Task Flush_loop_cuts_idle_and_old_chunks(string reason, TimeSpan step)
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var options = Options(dir) with { Clock = clock, FlushCheckPeriod = TimeSpan.FromMilliseconds(20), ChunkIdlePeriod = TimeSpan.FromMinutes(30), MaxChunkAge = TimeSpan.FromHours(1) };
+        await using var store = await LogStore.OpenAsync(options);
+        var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        store.ChunksFlushed = (r, _) => reasons.Enqueue(r);
+
+        // Pushing every `step` keeps the stream busy (step < idle period) or lets it go idle.
+        for (var i = 0; i < 3 && reasons.IsEmpty; i++)
+        {
+            await store.Push("t", Stream("api"), (i, "line " + i));
+            clock.Advance(step);
+            await Task.Delay(100);
+        }
+
+        Assert.True(await WaitUntil(() => !reasons.IsEmpty, TimeSpan.FromSeconds(10)), "nothing was cut");
+        Assert.Equal(reason, reasons.First());
+        Assert.Equal(0, store.MemoryStreams);
     }
 
     [Fact]

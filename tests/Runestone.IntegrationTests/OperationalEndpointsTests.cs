@@ -119,4 +119,18 @@ public sealed class OperationalEndpointsTests
         using var again = await server.Http.PostAsync("flush", null);
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
     }
+
+    [Fact]
+    public async Task Chunks_flushed_counter_counts_flushed_chunks()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await TestServer.StartAsync(dir.Path);
+        var ts = Loki.NowNs();
+        await server.Loki.PushOkAsync(T, Loki.Stream("{app=\"f\"}", (ts, "line")));
+        using var flush = await server.Http.PostAsync("flush", null);
+        Assert.Equal(HttpStatusCode.NoContent, flush.StatusCode);
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(dir.Path, "chunks"), "*", SearchOption.AllDirectories));
+        var text = await server.Http.GetStringAsync("metrics");
+        Assert.Matches(new System.Text.RegularExpressions.Regex("(?m)^loki_ingester_chunks_flushed_total\\{reason=\"[^\"]+\"\\} [1-9]"), text);
+    }
 }

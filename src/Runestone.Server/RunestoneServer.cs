@@ -129,6 +129,7 @@ public sealed class RunestoneServer : IAsyncDisposable
                     FsyncPolicy.Never => WalSyncMode.Never,
                     _ => WalSyncMode.Always,
                 },
+                WalSyncInterval = _options.Ingester.Wal.FsyncInterval,
                 Clock = _clock,
             };
             var store = await LogStore.OpenAsync(storeOptions).ConfigureAwait(false);

@@ -61,6 +61,18 @@ public static class ChunkFile
     /// <summary>Reads a chunk object; the blocks it returns are slices of <paramref name="data"/>.</summary>
     public static ChunkContents Read(byte[] data)
     {
+        try
+        {
+            return ReadUnchecked(data);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new InvalidDataException("chunk metadata is corrupt: a length runs past the chunk", ex);
+        }
+    }
+
+    private static ChunkContents ReadUnchecked(byte[] data)
+    {
         var span = data.AsSpan();
         if (span.Length < HeaderSize + FooterSize || BinaryPrimitives.ReadUInt32LittleEndian(span) != Magic)
         {

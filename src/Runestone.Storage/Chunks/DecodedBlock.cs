@@ -26,7 +26,21 @@ public sealed class DecodedBlock : IDisposable
     public static DecodedBlock Decode(byte[] pooledRaw, int rawLength)
     {
         var block = new DecodedBlock { _raw = pooledRaw };
-        block.Parse(pooledRaw.AsSpan(0, rawLength));
+        try
+        {
+            block.Parse(pooledRaw.AsSpan(0, rawLength));
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            block.Dispose();
+            throw new InvalidDataException("block layout is corrupt: a length runs past the block", ex);
+        }
+        catch (InvalidDataException)
+        {
+            block.Dispose();
+            throw;
+        }
+
         return block;
     }
 
@@ -64,10 +78,13 @@ public sealed class DecodedBlock : IDisposable
         if (_raw is not null)
         {
             ArrayPool<byte>.Shared.Return(_raw);
-            ArrayPool<long>.Shared.Return(_timestamps);
-            ArrayPool<int>.Shared.Return(_lineOffsets);
-            ArrayPool<int>.Shared.Return(_lineLengths);
-            ArrayPool<int>.Shared.Return(_metadataOffsets);
+            if (_timestamps.Length > 0)
+            {
+                ArrayPool<long>.Shared.Return(_timestamps);
+                ArrayPool<int>.Shared.Return(_lineOffsets);
+                ArrayPool<int>.Shared.Return(_lineLengths);
+                ArrayPool<int>.Shared.Return(_metadataOffsets);
+            }
             _raw = null;
         }
     }
@@ -116,6 +133,10 @@ public sealed class DecodedBlock : IDisposable
                 {
                     var length = (int)Read(raw, ref pos);
                     pos += length;
+                    if (pos > raw.Length)
+                    {
+                        throw new InvalidDataException("block metadata runs past the block");
+                    }
                 }
             }
         }
@@ -133,6 +154,11 @@ public sealed class DecodedBlock : IDisposable
 
     private static ulong Read(ReadOnlySpan<byte> raw, ref int pos)
     {
+        if (pos >= raw.Length)
+        {
+            throw new InvalidDataException("block is truncated");
+        }
+
         var n = Varint.TryRead(raw[pos..], out var value);
         if (n == 0 || value > int.MaxValue)
         {

@@ -50,12 +50,18 @@ public sealed class SealedBlock
         try
         {
             BlockCodec.Decompress(Encoding, Compressed.Span, raw.AsSpan(0, RawLength));
-            return DecodedBlock.Decode(raw, RawLength);
+        }
+        catch (Exception ex) when (ex is not InvalidDataException)
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            throw new InvalidDataException($"block does not decompress ({ex.Message}): the chunk is corrupt", ex);
         }
         catch
         {
             ArrayPool<byte>.Shared.Return(raw);
             throw;
         }
+
+        return DecodedBlock.Decode(raw, RawLength);
     }
 }

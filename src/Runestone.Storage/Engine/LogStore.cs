@@ -105,7 +105,13 @@ public sealed class LogStore : IAsyncDisposable
                 var position = 0L;
                 if (_wal is not null)
                 {
-                    _wal.EnsureRoom(payload!.WrittenCount + (streams.Count * 256) + 64);
+                    var seriesBytes = 0;
+                    foreach (var stream in touched)
+                    {
+                        seriesBytes += WalSegmentFormat.RecordHeaderSize + System.Text.Encoding.UTF8.GetMaxByteCount(stream.LabelText.Length + tenant.Length) + 32;
+                    }
+
+                    _wal.EnsureRoom(WalSegmentFormat.RecordHeaderSize + payload!.WrittenCount + seriesBytes);
                     var segment = _wal.CurrentSegment;
                     foreach (var stream in touched)
                     {
@@ -349,7 +355,17 @@ public sealed class LogStore : IAsyncDisposable
             var nowTicks = _options.Clock.GetUtcNow().UtcTicks;
             foreach (var segment in reader.Segments())
             {
-                reader.ReadSegment(segment, (position, type, payload) => Replay(position, type, payload, streamsByTenant, nowTicks));
+                reader.ReadSegment(segment, (position, type, payload) =>
+                {
+                    try
+                    {
+                        Replay(position, type, payload, streamsByTenant, nowTicks);
+                    }
+                    catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidDataException)
+                    {
+                        Warnings.Add($"wal: record at segment {segment} offset {WalPosition.Offset(position)} is malformed ({ex.Message}); skipped");
+                    }
+                });
                 nextSegment = segment + 1;
             }
 
@@ -362,7 +378,7 @@ public sealed class LogStore : IAsyncDisposable
                 }
             }
 
-            _wal = new WalWriter(_options.WalDirectory, nextSegment, _options.WalSync, _options.WalSegmentSize);
+            _wal = new WalWriter(_options.WalDirectory, nextSegment, _options.WalSync, _options.WalSegmentSize, _options.WalSyncInterval);
         }
     }
 

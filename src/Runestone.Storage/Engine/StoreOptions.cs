@@ -30,6 +30,9 @@ public sealed record StoreOptions
 
     public WalSyncMode WalSync { get; init; } = WalSyncMode.Always;
 
+    /// <summary>fsync period with <see cref="WalSyncMode.Interval"/>.</summary>
+    public TimeSpan WalSyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public long WalSegmentSize { get; init; } = 64L << 20;
 
     /// <summary>When the WAL holds more than this, the streams pinning its oldest segment are flushed.</summary>

@@ -20,7 +20,8 @@ public sealed class HeadBlock
     private HeadEntry[] _entries = new HeadEntry[64];
     private byte[][] _pages = new byte[4][];
     private int _pageCount;
-    private int _pageUsed = PageSize;
+    private int _pageUsed;
+    private int _smallPage = -1;
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
@@ -63,17 +64,16 @@ public sealed class HeadBlock
         {
             page = AddPage(line.Length);
             offset = 0;
-            _pageUsed = PageSize; // a dedicated page is full
         }
         else
         {
-            if (_pageUsed + line.Length > PageSize)
+            if (_smallPage < 0 || _pageUsed + line.Length > PageSize)
             {
-                AddPage(PageSize);
+                _smallPage = AddPage(PageSize);
                 _pageUsed = 0;
             }
 
-            page = _pageCount - 1;
+            page = _smallPage;
             offset = _pageUsed;
             _pageUsed += line.Length;
         }

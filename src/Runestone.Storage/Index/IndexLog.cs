@@ -97,30 +97,15 @@ public sealed class IndexLog
                 while (offset + 8 <= data.Length)
                 {
                     var length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset));
-                    if (length > data.Length - offset - 8 || Checksum.Compute(data.AsSpan(offset + 8, (int)length)) != BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset + 4)))
+                    if (length > data.Length - offset - 8)
                     {
                         break;
                     }
 
-                    var payload = data.AsSpan(offset + 8, (int)length);
-                    var pos = 0;
-                    var labels = WalRecords.ReadString(payload, ref pos);
-                    var count = (int)WalRecords.ReadVarint(payload, ref pos);
-                    for (var i = 0; i < count; i++)
+                    if (Checksum.Compute(data.AsSpan(offset + 8, (int)length)) != BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset + 4))
+                        || !TryReadRecord(tenant, data.AsSpan(offset + 8, (int)length), seen, onChunk))
                     {
-                        var key = WalRecords.ReadString(payload, ref pos);
-                        var fp = BinaryPrimitives.ReadUInt64LittleEndian(payload[pos..]);
-                        pos += 8;
-                        var minTs = Varint.UnZigZag(WalRecords.ReadVarint(payload, ref pos));
-                        var maxTs = Varint.UnZigZag(WalRecords.ReadVarint(payload, ref pos));
-                        var compressed = (int)WalRecords.ReadVarint(payload, ref pos);
-                        var raw = (long)WalRecords.ReadVarint(payload, ref pos);
-                        var entries = (int)WalRecords.ReadVarint(payload, ref pos);
-                        var through = Varint.UnZigZag(WalRecords.ReadVarint(payload, ref pos));
-                        if (seen.Add(key))
-                        {
-                            onChunk(tenant, labels, new ChunkRef(key, fp, minTs, maxTs, compressed, raw, entries, through));
-                        }
+                        Warnings.Add($"index: {path} has a corrupt record at offset {offset}; skipped (its chunks are not queryable until the index is rebuilt)");
                     }
 
                     offset += 8 + (int)length;
@@ -134,6 +119,38 @@ public sealed class IndexLog
                     file.Flush(flushToDisk: true);
                 }
             }
+        }
+    }
+
+    private static bool TryReadRecord(string tenant, ReadOnlySpan<byte> payload, HashSet<string> seen, Action<string, string, ChunkRef> onChunk)
+    {
+        try
+        {
+            var pos = 0;
+            var labels = WalRecords.ReadString(payload, ref pos);
+            var count = (int)WalRecords.ReadVarint(payload, ref pos);
+            for (var i = 0; i < count; i++)
+            {
+                var key = WalRecords.ReadString(payload, ref pos);
+                var fp = BinaryPrimitives.ReadUInt64LittleEndian(payload[pos..]);
+                pos += 8;
+                var minTs = Varint.UnZigZag(WalRecords.ReadVarint(payload, ref pos));
+                var maxTs = Varint.UnZigZag(WalRecords.ReadVarint(payload, ref pos));
+                var compressed = (int)WalRecords.ReadVarint(payload, ref pos);
+                var raw = (long)WalRecords.ReadVarint(payload, ref pos);
+                var entries = (int)WalRecords.ReadVarint(payload, ref pos);
+                var through = Varint.UnZigZag(WalRecords.ReadVarint(payload, ref pos));
+                if (seen.Add(key))
+                {
+                    onChunk(tenant, labels, new ChunkRef(key, fp, minTs, maxTs, compressed, raw, entries, through));
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or InvalidDataException)
+        {
+            return false;
         }
     }
 }

@@ -128,34 +128,31 @@ public sealed class WalWriter : IDisposable
     {
         if (_segmentOffset + size > _segmentSize && _segmentOffset > WalSegmentFormat.HeaderSize)
         {
-            // Everything pending so far belongs to the old segment: the writer loop rotates after writing it.
+            // The writer takes the flag together with everything pending (all of it belongs to the
+            // old segment) and rotates after writing it; only then may new records be buffered,
+            // since they belong to the next segment.
             _rotatePending = true;
-            FlushPendingLocked();
+            _signal.Release();
+            var spin = new SpinWait();
+            while (_rotatePending && _failure is null && !_stopping)
+            {
+                _lock.Exit();
+                try
+                {
+                    spin.SpinOnce();
+                }
+                finally
+                {
+                    _lock.Enter();
+                }
+            }
+
             _segment++;
             _segmentOffset = WalSegmentFormat.HeaderSize;
         }
     }
 
     private static TaskCompletionSource NewGeneration() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    // Called under the lock when a rotation is due: the loop writes what is pending to the old segment first.
-    private void FlushPendingLocked()
-    {
-        _signal.Release();
-        while (_pending.WrittenCount > 0 && _failure is null)
-        {
-            _lock.Exit();
-            try
-            {
-                Thread.Yield();
-                Thread.Sleep(0);
-            }
-            finally
-            {
-                _lock.Enter();
-            }
-        }
-    }
 
     private void Run()
     {

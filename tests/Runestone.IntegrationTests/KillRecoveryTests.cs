@@ -17,9 +17,19 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
     private const int Pushers = 4;
     private const int LinesPerBatch = 20;
     private const int MaxBatchesPerPusher = 1500;
+    private const long Day = 86_400_000_000_000L;
 
     [Fact]
-    public async Task Every_acknowledged_line_survives_kill_9_exactly_once_across_rounds()
+    public Task Every_acknowledged_line_survives_kill_9_exactly_once_across_rounds() => RunAsync(outOfOrder: false);
+
+    /// <summary>
+    /// All pushers share two streams and send entries up to three days late, interleaved: late
+    /// entries go to their own head blocks and chunks, and must survive the kill like the rest.
+    /// </summary>
+    [Fact]
+    public Task Out_of_order_entries_in_shared_streams_survive_kill_9_exactly_once() => RunAsync(outOfOrder: true);
+
+    private async Task RunAsync(bool outOfOrder)
     {
         using var dir = new TempDirectory();
         var data = Path.Combine(dir.Path, "data");
@@ -33,6 +43,7 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
               per_stream_rate_limit_burst: 1GB
             """);
         var t0 = Loki.NowNs() - 3_600_000_000_000L;
+        long sequence = 0;
         var acked = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var watch = Stopwatch.StartNew();
 
@@ -43,14 +54,14 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
         {
             await using (var child = await ChildServer.StartAsync(data, config))
             {
-                await AssertExactlyOnceAsync(child.Loki, acked, t0);
+                await AssertExactlyOnceAsync(child.Loki, acked, t0, outOfOrder);
                 if (round == 1)
                 {
                     using var flush = await child.Http.PostAsync("flush", null);
                     Assert.Equal(HttpStatusCode.NoContent, flush.StatusCode);
                 }
 
-                await PushAndKillAsync(child, round, t0, acked, flushMidway: round == 2);
+                await PushAndKillAsync(child, round, t0, acked, flushMidway: round == 2, outOfOrder, () => Interlocked.Increment(ref sequence));
             }
 
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), "the kill test is taking too long: " + watch.Elapsed);
@@ -58,13 +69,13 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
 
         await using (var last = await ChildServer.StartAsync(data, config))
         {
-            await AssertExactlyOnceAsync(last.Loki, acked, t0);
+            await AssertExactlyOnceAsync(last.Loki, acked, t0, outOfOrder);
         }
 
         Assert.True(acked.Count >= 3 * Pushers * LinesPerBatch, $"too few acknowledged lines to mean anything: {acked.Count}");
     }
 
-    private async Task PushAndKillAsync(ChildServer child, int round, long t0, ConcurrentDictionary<string, long> acked, bool flushMidway)
+    private async Task PushAndKillAsync(ChildServer child, int round, long t0, ConcurrentDictionary<string, long> acked, bool flushMidway, bool outOfOrder, Func<long> next)
     {
         using var stop = new CancellationTokenSource();
         var ackedThisRound = 0;
@@ -75,13 +86,15 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
                 var entries = new (long, string)[LinesPerBatch];
                 for (var i = 0; i < LinesPerBatch; i++)
                 {
-                    var seq = (round * 1_000_000L) + (batch * LinesPerBatch) + i;
-                    entries[i] = (t0 + (seq * 1000), string.Create(CultureInfo.InvariantCulture, $"r{round}-p{p}-b{batch}-l{i}"));
+                    var seq = next();
+                    // In order: each pusher's own stream only grows. Out of order: up to three days late, unique per stream.
+                    var ts = outOfOrder ? t0 - (seq % 4 * Day) + (seq * 1000) : t0 + (seq * 1000);
+                    entries[i] = (ts, string.Create(CultureInfo.InvariantCulture, $"r{round}-p{p}-b{batch}-l{i}"));
                 }
 
                 try
                 {
-                    using var response = await child.Loki.PushProtobufAsync(Tenant, Loki.Stream($"{{job=\"kill\", pusher=\"{p}\"}}", entries));
+                    using var response = await child.Loki.PushProtobufAsync(Tenant, Loki.Stream(StreamOf(outOfOrder, outOfOrder ? batch % 2 : p), entries));
                     if (response.StatusCode == HttpStatusCode.NoContent)
                     {
                         foreach (var (ts, line) in entries)
@@ -121,16 +134,19 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
         output.WriteLine($"round {round}: {ackedThisRound} lines acknowledged before kill -9");
     }
 
-    private static async Task AssertExactlyOnceAsync(Loki loki, ConcurrentDictionary<string, long> acked, long t0)
+    private static string StreamOf(bool outOfOrder, int index) =>
+        outOfOrder ? $"{{job=\"kill-ooo\", shard=\"{index}\"}}" : $"{{job=\"kill\", pusher=\"{index}\"}}";
+
+    private static async Task AssertExactlyOnceAsync(Loki loki, ConcurrentDictionary<string, long> acked, long t0, bool outOfOrder)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var end = t0 + 3_600_000_000_000L;
-        for (var p = 0; p < Pushers; p++)
+        for (var p = 0; p < (outOfOrder ? 2 : Pushers); p++)
         {
-            var start = t0;
+            var start = outOfOrder ? t0 - (4 * Day) : t0;
             for (var page = 0; page < 200; page++)
             {
-                var lines = await loki.QueryRangeAsync(Tenant, $"{{job=\"kill\", pusher=\"{p}\"}}", start, end, limit: 5000, direction: "forward");
+                var lines = await loki.QueryRangeAsync(Tenant, StreamOf(outOfOrder, p), start, end, limit: 5000, direction: "forward");
                 foreach (var line in lines)
                 {
                     seen[line.Line] = seen.GetValueOrDefault(line.Line) + 1;

@@ -1,3 +1,4 @@
+using Runestone.Core.Configuration;
 using Runestone.Agent.Config;
 using Runestone.Agent.Relabeling;
 using Runestone.Agent.Targets;

@@ -1,3 +1,4 @@
+using Runestone.Core.Configuration;
 using Runestone.Agent.Relabeling;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

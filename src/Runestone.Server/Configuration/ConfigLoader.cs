@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Runestone.Core.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

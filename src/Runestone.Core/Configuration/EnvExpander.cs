@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Runestone.Server.Configuration;
+namespace Runestone.Core.Configuration;
 
 /// <summary>
 /// <c>-config.expand-env=true</c>: replaces <c>${VAR}</c> and <c>$VAR</c> with the variable's value

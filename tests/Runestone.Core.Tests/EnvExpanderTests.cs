@@ -1,7 +1,7 @@
-using Runestone.Server.Configuration;
+using Runestone.Core.Configuration;
 using Xunit;
 
-namespace Runestone.Server.Tests.Configuration;
+namespace Runestone.Core.Tests;
 
 public sealed class EnvExpanderTests
 {

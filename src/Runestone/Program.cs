@@ -19,7 +19,8 @@ internal static class EntryPoint
         {
             case "server":
                 return await ServerCommand.RunAsync(rest).ConfigureAwait(false);
-            case "agent": return await Runestone.Agent.AgentCommand.RunAsync(rest).ConfigureAwait(false);
+            case "agent":
+                return await Runestone.Agent.AgentCommand.RunAsync(rest).ConfigureAwait(false);
             // SUBCOMMANDS: other subcommands are added here, one case each.
             default:
                 await Console.Error.WriteLineAsync($"runestone: unknown subcommand '{args[0]}'; use 'server' or 'agent'").ConfigureAwait(false);

@@ -27,15 +27,15 @@ internal sealed partial class ChildServer : IAsyncDisposable
 
     public Loki Loki { get; }
 
-    public static async Task<ChildServer> StartAsync(string dataDirectory, string configFile)
+    public static async Task<ChildServer> StartAsync(string dataDirectory, string configFile, bool waitReady = true)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "runestone.dll");
+        var dll = Dll();
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("runestone.dll is not next to the test assembly; build src/Runestone", dll);
         }
 
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+        var host = Host();
         var info = new ProcessStartInfo(host)
         {
             RedirectStandardError = true,
@@ -84,10 +84,84 @@ internal sealed partial class ChildServer : IAsyncDisposable
         }
 
         var child = new ChildServer(process, address);
-        child._stderr.AddRange(lines);
-        await child.WaitReadyAsync();
+        lock (lines)
+        {
+            child._stderr.AddRange(lines);
+        }
+
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (child._stderr)
+                {
+                    child._stderr.Add(e.Data);
+                }
+            }
+        };
+        if (waitReady)
+        {
+            await child.WaitReadyAsync();
+        }
+
         return child;
     }
+
+    /// <summary>Everything the process wrote to stderr so far.</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return string.Join('\n', _stderr);
+            }
+        }
+    }
+
+    /// <summary>SIGTERM, as Kubernetes stops a pod; returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Runs <c>runestone</c> with <paramref name="args"/> to completion (at most 30 s): exit code and stderr.</summary>
+    public static async Task<(int ExitCode, string Stderr)> RunToEndAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Host()) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll());
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("runestone " + string.Join(' ', args) + " did not exit: " + await stderr);
+        }
+
+        return (process.ExitCode, await stderr);
+    }
+
+    private static string Dll() => Path.Combine(AppContext.BaseDirectory, "runestone.dll");
+
+    private static string Host() => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     /// <summary>SIGKILL on Linux: no flush, no WAL close, no finally blocks.</summary>
     public void KillHard()

@@ -67,6 +67,12 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), "the kill test is taking too long: " + watch.Elapsed);
         }
 
+        // Kill again while the WAL is being replayed (the port opens before replay ends).
+        await using (var replaying = await ChildServer.StartAsync(data, config, waitReady: false))
+        {
+            replaying.KillHard();
+        }
+
         await using (var last = await ChildServer.StartAsync(data, config))
         {
             await AssertExactlyOnceAsync(last.Loki, acked, t0, outOfOrder);

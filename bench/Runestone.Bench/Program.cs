@@ -4,7 +4,7 @@ using Runestone.Bench.Workload;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: Runestone.Bench micro [BenchmarkDotNet args]\n       Runestone.Bench workload --url http://127.0.0.1:3100 --bytes 1GB --connections 4 --out bench/out [--server-pid PID] [--data-dir DIR]\n       Runestone.Bench standin [--port 3100]   (a push sink for trying the workload without a server)");
+    Console.WriteLine("usage: Runestone.Bench micro [BenchmarkDotNet args]\n       Runestone.Bench workload --url http://127.0.0.1:3100 --bytes 1GB --connections 4 --out bench/out [--server-pid PID] [--data-dir DIR]\n       Runestone.Bench standin [--port 3100]   (a push sink for trying the workload without a server)\n       Runestone.Bench codecs --file bench/out/raw.log   (chunk codec ratio and speed)");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -15,9 +15,11 @@ switch (args[0])
         return 0;
     case "workload":
         return await WorkloadCommand.RunAsync(args[1..]).ConfigureAwait(false);
+    case "codecs":
+        return Runestone.Bench.CodecStudy.Run(args[1..]);
     case "standin":
         return await StandInServer.RunAsync(args[1..]).ConfigureAwait(false);
     default:
-        Console.Error.WriteLine($"unknown command '{args[0]}': use micro, workload or standin");
+        Console.Error.WriteLine($"unknown command '{args[0]}': use micro, workload, codecs or standin");
         return 2;
 }

@@ -120,7 +120,7 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
 
         // Let acknowledgements accumulate, then kill mid-stream (bounded wait).
         var deadline = Stopwatch.StartNew();
-        while (Volatile.Read(ref ackedThisRound) < 4000 && deadline.Elapsed < TimeSpan.FromSeconds(4) && !pushers.All(t => t.IsCompleted))
+        while (Volatile.Read(ref ackedThisRound) < 4000 && deadline.Elapsed < TimeSpan.FromSeconds(8) && !pushers.All(t => t.IsCompleted))
         {
             await Task.Delay(20);
         }

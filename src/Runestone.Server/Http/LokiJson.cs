@@ -15,6 +15,13 @@ public static class LokiJson
         w.WriteString("status", "success");
         w.WriteStartObject("data");
         w.WriteString("resultType", result.ResultType);
+        if (categorizeLabels && result is StreamsResult)
+        {
+            w.WriteStartArray("encodingFlags");
+            w.WriteStringValue("categorize-labels");
+            w.WriteEndArray();
+        }
+
         w.WritePropertyName("result");
         switch (result)
         {
@@ -126,14 +133,15 @@ public static class LokiJson
         w.WriteStartArray();
         foreach (var stream in streams.Streams)
         {
-            if (categorizeLabels || !HasMetadata(stream))
+            if (!HasMetadata(stream))
             {
                 WriteStream(w, stream.Labels.Pairs, stream.Entries, 0, stream.Entries.Count, categorizeLabels);
                 continue;
             }
 
-            // Without categorize-labels, Loki folds structured metadata into the stream labels, so
-            // entries with different metadata become different streams.
+            // The engine folds structured metadata into the labels (Loki's default encoding). With
+            // categorize-labels the metadata moves to each entry's third element instead, so the
+            // stream is keyed by its labels without the entry's metadata pairs.
             var groups = new Dictionary<string, (LabelSet Labels, List<ResultEntry> Entries)>(StringComparer.Ordinal);
             foreach (var entry in stream.Entries)
             {
@@ -141,7 +149,15 @@ public static class LokiJson
                 if (entry.StructuredMetadata is { Length: > 0 } metadata)
                 {
                     var list = stream.Labels.ToList();
-                    list.AddRange(metadata);
+                    if (categorizeLabels)
+                    {
+                        list.RemoveAll(pair => Array.IndexOf(metadata, pair) >= 0);
+                    }
+                    else
+                    {
+                        list.AddRange(metadata);
+                    }
+
                     labels = LabelSet.FromList(list);
                 }
 
@@ -157,7 +173,7 @@ public static class LokiJson
 
             foreach (var (labels, entries) in groups.Values)
             {
-                WriteStream(w, labels.Pairs, entries, 0, entries.Count, false);
+                WriteStream(w, labels.Pairs, entries, 0, entries.Count, categorizeLabels);
             }
         }
 

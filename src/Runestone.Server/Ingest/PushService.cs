@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using Runestone.Core.Labels;
 using Runestone.Protocol.Push;
 using Runestone.Server.Limits;
 using Runestone.Server.Metrics;
@@ -12,6 +15,10 @@ namespace Runestone.Server.Ingest;
 /// </summary>
 public sealed class PushService(LogStore store, PushValidator validator, TenantLimits limits, ServerMetrics metrics)
 {
+    // Streams admitted per tenant. Admission of a new stream is atomic per tenant, so concurrent
+    // pushes cannot together pass max_global_streams_per_user.
+    private readonly ConcurrentDictionary<string, HashSet<ulong>> _admissions = new(StringComparer.Ordinal);
+
     /// <summary>Stores the valid part of <paramref name="request"/>; returns the refusal (status, message) or null.</summary>
     public async ValueTask<(int Status, string Message)?> PushAsync(string tenant, PushRequest request, CancellationToken cancellationToken)
     {
@@ -26,7 +33,6 @@ public sealed class PushService(LogStore store, PushValidator validator, TenantL
         var appends = new List<StreamAppend>(request.Streams.Count);
         StringBuilder? errors = null;
         var status = 400;
-        var activeStreams = store.StreamCount(tenant);
         foreach (var stream in request.Streams)
         {
             if (!validator.TryValidateLabels(stream.Labels, out var labels, out var reason, out var error))
@@ -36,17 +42,12 @@ public sealed class PushService(LogStore store, PushValidator validator, TenantL
                 continue;
             }
 
-            if (!store.StreamExists(tenant, labels.Fingerprint))
+            if (!store.StreamExists(tenant, labels.Fingerprint) && !Admit(tenant, labels, out var streamError))
             {
-                if (!limits.TryAdmitNewStream(tenant, activeStreams, labels, out var streamError))
-                {
-                    Refuse(ref errors, streamError);
-                    status = 429;
-                    metrics.Discarded(DiscardReasons.StreamLimit, tenant, stream.Entries.Count, SumBytes(stream));
-                    continue;
-                }
-
-                activeStreams++;
+                Refuse(ref errors, streamError);
+                status = 429;
+                metrics.Discarded(DiscardReasons.StreamLimit, tenant, stream.Entries.Count, SumBytes(stream));
+                continue;
             }
 
             var entries = new List<AppendEntry>(stream.Entries.Count);
@@ -99,6 +100,29 @@ public sealed class PushService(LogStore store, PushValidator validator, TenantL
         }
 
         return errors is null ? null : (status, errors.ToString());
+    }
+
+    private bool Admit(string tenant, LabelSet labels, [NotNullWhen(false)] out string? error)
+    {
+        var pending = _admissions.GetOrAdd(tenant, static _ => []);
+        lock (pending)
+        {
+            if (pending.Contains(labels.Fingerprint))
+            {
+                error = null;
+                return true;
+            }
+
+            // Admitted streams that the store has created since no longer count as pending.
+            pending.RemoveWhere(fp => store.StreamExists(tenant, fp));
+            if (!limits.TryAdmitNewStream(tenant, store.StreamCount(tenant) + pending.Count, labels, out error))
+            {
+                return false;
+            }
+
+            pending.Add(labels.Fingerprint);
+            return true;
+        }
     }
 
     private static void Refuse(ref StringBuilder? errors, string message)

@@ -14,13 +14,18 @@ public sealed class StreamLimitConcurrencyTests
         for (var round = 0; round < 20; round++)
         {
             var tenant = "t" + round;
-            using var go = new ManualResetEventSlim();
-            var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+            // Awaiting (not blocking on) the start signal keeps thread-pool threads free for the
+            // in-process server while 64 pushes line up.
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var pushes = Enumerable.Range(0, 64).Select(async i =>
             {
-                go.Wait();
+                await go.Task;
                 using var response = await server.Loki.PushProtobufAsync(tenant, Loki.Stream($"{{app=\"s{i}\"}}", (ts, "line")));
                 return response.StatusCode;
-            })).Append(Task.Run(() => { Thread.Sleep(50); go.Set(); return HttpStatusCode.OK; })));
+            }).ToList();
+            await Task.Delay(50);
+            go.SetResult();
+            var results = await Task.WhenAll(pushes);
             var accepted = results.Count(s => s == HttpStatusCode.NoContent);
             Assert.True(accepted <= 5, $"round {round}: {accepted} new streams accepted with max_global_streams_per_user = 5");
         }

@@ -55,7 +55,7 @@ public static class BlockCodec
                     try
                     {
                         var written = compressor.Wrap(raw, rented);
-                        return rented.AsSpan(0, written).ToArray();
+                        return LongLived(rented.AsSpan(0, written));
                     }
                     finally
                     {
@@ -69,7 +69,7 @@ public static class BlockCodec
                     try
                     {
                         var written = LZ4Codec.Encode(raw, rented, LZ4Level.L00_FAST);
-                        return rented.AsSpan(0, written).ToArray();
+                        return LongLived(rented.AsSpan(0, written));
                     }
                     finally
                     {
@@ -91,6 +91,15 @@ public static class BlockCodec
             default:
                 throw new InvalidDataException($"unknown block encoding {(byte)encoding}");
         }
+    }
+
+    // Compressed blocks live until their chunk is flushed: allocating them on the pinned object
+    // heap means the GC never copies them from generation to generation.
+    private static byte[] LongLived(ReadOnlySpan<byte> bytes)
+    {
+        var array = GC.AllocateUninitializedArray<byte>(bytes.Length, pinned: true);
+        bytes.CopyTo(array);
+        return array;
     }
 
     /// <summary>Decompresses into <paramref name="destination"/>, whose length must be the raw length.</summary>

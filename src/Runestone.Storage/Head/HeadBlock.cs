@@ -23,6 +23,7 @@ public sealed class HeadBlock
     private int _pageUsed;
     private int _smallPage = -1;
     private int _count;
+    private HashSet<long>? _timestamps;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -85,6 +86,7 @@ public sealed class HeadBlock
         }
 
         _entries[_count] = new HeadEntry(timestamp, page, offset, line.Length, metadata);
+        _timestamps?.Add(timestamp);
         Volatile.Write(ref _count, _count + 1);
         RawBytes += line.Length;
         MinTs = Math.Min(MinTs, timestamp);
@@ -94,6 +96,22 @@ public sealed class HeadBlock
 
     private bool ContainsEntry(long timestamp, ReadOnlySpan<byte> line)
     {
+        // Distinct timestamps are the norm: a set of them (built on the first out-of-order entry,
+        // then kept up to date) answers most checks without scanning the head.
+        if (_timestamps is null)
+        {
+            _timestamps = new HashSet<long>(_count * 2);
+            for (var i = 0; i < _count; i++)
+            {
+                _timestamps.Add(_entries[i].Timestamp);
+            }
+        }
+
+        if (!_timestamps.Contains(timestamp))
+        {
+            return false;
+        }
+
         for (var i = _count - 1; i >= 0; i--)
         {
             ref readonly var e = ref _entries[i];

@@ -17,6 +17,8 @@ switch (args[0])
         return await WorkloadCommand.RunAsync(args[1..]).ConfigureAwait(false);
     case "codecs":
         return Runestone.Bench.CodecStudy.Run(args[1..]);
+    case "agentpipe":
+        return await Runestone.Bench.AgentPipelineBench.RunAsync(args[1..]).ConfigureAwait(false);
     case "layout":
         return Runestone.Bench.StreamLayoutStudy.Run(args[1..]);
     case "standin":

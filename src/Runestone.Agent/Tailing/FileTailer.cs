@@ -20,7 +20,12 @@ public sealed class FileTailer : ICommittable
     private readonly string _path;
     private readonly Dictionary<string, string> _labels;
     private readonly Pipeline.Pipeline _pipeline;
+    private const int MaxFreeEntries = 1024;
+
     private readonly ListSink _out = new();
+
+    // Entries that have been shipped, ready for the next lines (see PipelineEntry.Reuse).
+    private readonly Stack<PipelineEntry> _free = new();
     private readonly LabelSetCache _labelCache = new();
     private Prometheus.Counter.Child? _readLines;
     private readonly IEntrySink _sink;
@@ -363,17 +368,14 @@ public sealed class FileTailer : ICommittable
         }
 
         var now = UnixNanos.Now(_clock);
-        // Room for the labels stages usually add (stream, level, …) so the copy does not grow.
-        var labels = new Dictionary<string, string>(_labels.Count + 4, StringComparer.Ordinal);
-        foreach (var (k, v) in _labels)
+        var text = Encoding.UTF8.GetString(line);
+        if (!_free.TryPop(out var entry))
         {
-            labels[k] = v;
+            // Room for the labels stages usually add (stream, level, …) so the copy does not grow.
+            entry = new PipelineEntry(new Dictionary<string, string>(_labels.Count + 4, StringComparer.Ordinal), text, now);
         }
 
-        var entry = new PipelineEntry(labels, Encoding.UTF8.GetString(line), now)
-        {
-            ReadTimeNs = now,
-        };
+        entry.Reuse(_labels, text, now);
         _pipeline.Process(entry);
     }
 
@@ -408,7 +410,12 @@ public sealed class FileTailer : ICommittable
         {
             // Only the last entry of a read carries the offset, so a confirmed prefix never claims
             // lines that were not confirmed.
-            chunk[i] = EntryFinisher.Finish(_out.Entries[i], _labelCache, this, _generation, i == count - 1 ? offset : -1);
+            var finished = _out.Entries[i];
+            chunk[i] = EntryFinisher.Finish(finished, _labelCache, this, _generation, i == count - 1 ? offset : -1);
+            if (_free.Count < MaxFreeEntries)
+            {
+                _free.Push(finished);
+            }
         }
 
         _out.Entries.Clear();

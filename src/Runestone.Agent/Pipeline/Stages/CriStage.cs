@@ -9,6 +9,7 @@ namespace Runestone.Agent.Pipeline.Stages;
 public sealed class CriStage(int maxPartialLines, long maxPartialLineSize, bool truncate) : Stage
 {
     private readonly Dictionary<string, Partial> _partials = new(StringComparer.Ordinal);
+    private readonly ValueInterner _flags = new();
 
     public override string Name => "cri";
 
@@ -57,7 +58,7 @@ public sealed class CriStage(int maxPartialLines, long maxPartialLineSize, bool 
         var stream = rest[..s2] is "stdout" ? "stdout" : "stderr";
         entry.Extracted["time"] = time;
         entry.Extracted["stream"] = stream;
-        entry.Extracted["flags"] = flags is "F" ? "F" : flags is "P" ? "P" : flags.ToString();
+        entry.Extracted["flags"] = _flags.Get(flags);
         entry.Labels["stream"] = stream;
         if (CriTime.TryParse(time, out var ns))
         {

@@ -9,6 +9,8 @@ public sealed class RegexStage : Stage
     private readonly Regex _regex;
     private readonly string? _source;
     private readonly string[] _names;
+    private readonly int[] _numbers;
+    private readonly ValueInterner _values = new();
 
     public RegexStage(string expression, string? source)
     {
@@ -18,6 +20,12 @@ public sealed class RegexStage : Stage
         if (_names.Length == 0)
         {
             throw new ArgumentException("regex expression must contain at least one named capture group like (?P<name>...)");
+        }
+
+        _numbers = new int[_names.Length];
+        for (var i = 0; i < _names.Length; i++)
+        {
+            _numbers[i] = _regex.GroupNumberFromName(_names[i]);
         }
     }
 
@@ -41,12 +49,13 @@ public sealed class RegexStage : Stage
             return true;
         }
 
-        foreach (var name in _names)
+        var groups = m.Groups;
+        for (var i = 0; i < _names.Length; i++)
         {
-            var g = m.Groups[name];
+            var g = groups[_numbers[i]];
             if (g.Success)
             {
-                entry.Extracted[name] = g.Value;
+                entry.Extracted[_names[i]] = _values.Get(g.ValueSpan);
             }
         }
 

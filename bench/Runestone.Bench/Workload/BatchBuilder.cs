@@ -34,6 +34,9 @@ internal sealed class BatchBuilder(LineGenerator generator, long totalBytes, lon
 
     public long ProducedBytes { get; private set; }
 
+    /// <summary>Raw bytes (lines plus newlines) produced per stream index, for per-query scan rates.</summary>
+    public long[] StreamBytes { get; } = new long[generator.Streams.Count];
+
     public bool Done => ProducedBytes >= totalBytes;
 
     /// <summary>Builds the next batch, appending each line and a newline to <paramref name="rawLog"/>.</summary>
@@ -61,6 +64,7 @@ internal sealed class BatchBuilder(LineGenerator generator, long totalBytes, lon
             entries.Add(new PushEntryData(ts, buffer.AsMemory(used, length)));
             used += length + 1;
             ProducedBytes += length + 1;
+            StreamBytes[stream.Index] += length + 1;
             lines++;
         }
 

@@ -58,7 +58,7 @@ internal sealed class LineGenerator
             var weight = 1.0 / Math.Pow(i + 1, 0.8);
             weights[i] = weight;
             total += weight;
-            streams.Add(new WorkloadStream(i, labels, app, format, weight));
+            streams.Add(new WorkloadStream(i, labels, app, pod, format, weight));
         }
 
         _cumulative = new double[streamCount];

@@ -6,7 +6,7 @@ using Runestone.Protocol.Push;
 namespace Runestone.Bench.Workload;
 
 /// <summary>What the push phase measured.</summary>
-internal sealed record PushResult(long Lines, long RawBytes, long CompressedBytes, int Batches, int Failures, string? FirstError, TimeSpan Elapsed, long Needles, TimeSpan GenerateElapsed);
+internal sealed record PushResult(long Lines, long RawBytes, long CompressedBytes, int Batches, int Failures, string? FirstError, TimeSpan Elapsed, long Needles, TimeSpan GenerateElapsed, long[] StreamBytes);
 
 /// <summary>
 /// Generates the whole workload first on one thread (deterministic; also writes raw.log) as
@@ -79,7 +79,7 @@ internal static class PushPhase
         var senders = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(SendAllAsync, CancellationToken.None)).ToArray();
         await Task.WhenAll(senders).ConfigureAwait(false);
         stopwatch.Stop();
-        return new PushResult(generator.Lines, builder.ProducedBytes, compressed, bodies.Count, failures, firstError, stopwatch.Elapsed, generator.Needles, generate.Elapsed);
+        return new PushResult(generator.Lines, builder.ProducedBytes, compressed, bodies.Count, failures, firstError, stopwatch.Elapsed, generator.Needles, generate.Elapsed, builder.StreamBytes);
     }
 
     private static async Task<string?> SendAsync(WorkloadOptions options, HttpClient http, Uri pushUrl, byte[] body, CancellationToken cancellationToken)

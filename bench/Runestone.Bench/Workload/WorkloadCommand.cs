@@ -49,12 +49,14 @@ internal static class WorkloadCommand
         var peakRss = options.ServerPid is { } pid2 ? ProcessStats.PeakRssBytes(pid2) : null;
 
         List<QueryTiming> queries = [];
+        List<MetricTiming> metrics = [];
         if (!options.SkipQueries && push.Failures == 0)
         {
             queries = await QueryPhase.RunAsync(options, http, rawLogPath, startNs, endNs, cancel.Token).ConfigureAwait(false);
+            metrics = await MetricQueryPhase.RunAsync(options, http, push.StreamBytes, startNs, endNs, cancel.Token).ConfigureAwait(false);
         }
 
-        var report = Report(options, push, flush, cpuBefore, cpuAfter, peakRss, diskBytes, queries);
+        var report = Report(options, push, flush, cpuBefore, cpuAfter, peakRss, diskBytes, queries, metrics);
         Console.WriteLine();
         Console.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(options.OutDir, "results.md"), report, cancel.Token).ConfigureAwait(false);
@@ -93,7 +95,7 @@ internal static class WorkloadCommand
         return last;
     }
 
-    private static string Report(WorkloadOptions options, PushResult push, string flush, double? cpuBefore, double? cpuAfter, long? peakRss, long? diskBytes, List<QueryTiming> queries)
+    private static string Report(WorkloadOptions options, PushResult push, string flush, double? cpuBefore, double? cpuAfter, long? peakRss, long? diskBytes, List<QueryTiming> queries, List<MetricTiming> metrics)
     {
         var ic = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -151,6 +153,23 @@ internal static class WorkloadCommand
             sb.AppendLine();
             sb.AppendLine("server/grep speed > 1 means the server answered faster than grep scanned raw.log. MiB/s is raw.log's size over the");
             sb.AppendLine("time taken; it is a scan rate only when the query had to read everything (fewer entries than the limit).");
+        }
+
+        if (metrics.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Metric queries (query_range over all data, step 1m; median of 3)");
+            sb.AppendLine();
+            sb.AppendLine("| query | selected raw MiB | server s | MiB/s of selected raw | series |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var m in metrics)
+            {
+                var shown = m.LogQL.Length > 160 ? m.LogQL[..60] + " … " + m.LogQL[^90..] : m.LogQL;
+                var cells = m.Error is null
+                    ? $"{m.Seconds:0.000} | {m.CoveredBytes / MiB / Math.Max(m.Seconds, 1e-9):0} | {m.Series}"
+                    : $"error: {m.Error.ReplaceLineEndings(" ")} | n/a | n/a";
+                sb.AppendLine(ic, $"| {m.Name}: `{shown.Replace("|", "\\|", StringComparison.Ordinal)}` | {m.CoveredBytes / MiB:0} | {cells} |");
+            }
         }
 
         return sb.ToString();

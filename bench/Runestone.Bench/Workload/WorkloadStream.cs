@@ -9,4 +9,4 @@ internal enum LineFormat
 }
 
 /// <summary>One generated stream: its label text, format and relative volume.</summary>
-internal sealed record WorkloadStream(int Index, string Labels, string App, LineFormat Format, double Weight);
+internal sealed record WorkloadStream(int Index, string Labels, string App, string Pod, LineFormat Format, double Weight);

@@ -6,7 +6,7 @@ namespace Runestone.Bench.AgentBench;
 
 /// <summary>
 /// Deterministic generator of CRI-wrapped container log lines (<c>&lt;RFC3339Nano time&gt; &lt;stdout|stderr&gt;
-/// &lt;F|P&gt; &lt;body&gt;</c>, ~133 bytes): logfmt request bodies, every 7th a JSON body, every 5th on
+/// &lt;F|P&gt; &lt;body&gt;</c>, ~136 bytes): logfmt request bodies, every 7th a JSON body, every 5th on
 /// stderr, every 50th a <c>P</c> line carrying the first half of a body whose second half follows
 /// on the next line of the same stream. A pipeline with a <c>cri</c> stage therefore sees
 /// <see cref="Entries"/> = lines − partial lines. The same seed yields the same bodies; timestamps

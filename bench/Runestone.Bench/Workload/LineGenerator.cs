@@ -25,15 +25,15 @@ internal sealed class LineGenerator
 
     private static readonly string[] s_namespaces = ["default", "kube-system", "payments", "checkout", "monitoring", "ingress-nginx", "auth", "search", "inventory", "notifications"];
     private static readonly string[] s_apps = ["api", "worker", "frontend", "gateway", "scheduler", "cache", "billing", "indexer", "mailer", "ledger", "cart", "session"];
-    private static readonly string[] s_callers = ["server.go", "handler.go", "client.go", "queue.go", "db.go", "retry.go", "auth.go", "cache.go"];
-    private static readonly string[] s_infoMessages = ["request completed", "cache hit", "order created", "user logged in", "job finished", "payment authorized", "index refreshed", "session renewed", "message published", "health check ok"];
-    private static readonly string[] s_warnMessages = ["slow query", "retrying request", "cache miss storm", "queue depth high", "certificate expires soon"];
-    private static readonly string[] s_errorMessages = ["upstream request timeout", "context deadline exceeded", "connection refused", "database timeout after retries", "invalid token", "downstream returned error", "panic recovered"];
+    internal static readonly string[] Callers = ["server.go", "handler.go", "client.go", "queue.go", "db.go", "retry.go", "auth.go", "cache.go"];
+    internal static readonly string[] InfoMessages = ["request completed", "cache hit", "order created", "user logged in", "job finished", "payment authorized", "index refreshed", "session renewed", "message published", "health check ok"];
+    internal static readonly string[] WarnMessages = ["slow query", "retrying request", "cache miss storm", "queue depth high", "certificate expires soon"];
+    internal static readonly string[] ErrorMessages = ["upstream request timeout", "context deadline exceeded", "connection refused", "database timeout after retries", "invalid token", "downstream returned error", "panic recovered"];
     private static readonly string[] s_methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE"];
     private static readonly string[] s_paths = ["/api/v1/orders", "/api/v1/users", "/api/v1/cart", "/healthz", "/api/v2/search", "/static/app.js", "/api/v1/payments", "/login"];
     private static readonly string[] s_agents = ["Mozilla/5.0 (X11; Linux x86_64)", "curl/8.5.0", "Go-http-client/1.1", "kube-probe/1.30", "okhttp/4.12.0"];
-    private static readonly int[] s_okStatuses = [200, 200, 200, 200, 201, 204, 301, 304, 404];
-    private static readonly int[] s_errorStatuses = [500, 502, 503, 504, 429];
+    internal static readonly int[] OkStatuses = [200, 200, 200, 200, 201, 204, 301, 304, 404];
+    internal static readonly int[] ErrorStatuses = [500, 502, 503, 504, 429];
 
     private readonly Random _random;
     private readonly double[] _cumulative;
@@ -105,8 +105,8 @@ internal sealed class LineGenerator
         var roll = r.Next(100);
         var isError = roll < 4;
         var level = isError ? "error" : roll < 12 ? "warn" : roll < 20 ? "debug" : "info";
-        var status = isError ? s_errorStatuses[r.Next(s_errorStatuses.Length)] : s_okStatuses[r.Next(s_okStatuses.Length)];
-        var message = isError ? s_errorMessages[r.Next(s_errorMessages.Length)] : level == "warn" ? s_warnMessages[r.Next(s_warnMessages.Length)] : s_infoMessages[r.Next(s_infoMessages.Length)];
+        var status = isError ? ErrorStatuses[r.Next(ErrorStatuses.Length)] : OkStatuses[r.Next(OkStatuses.Length)];
+        var message = isError ? ErrorMessages[r.Next(ErrorMessages.Length)] : level == "warn" ? WarnMessages[r.Next(WarnMessages.Length)] : InfoMessages[r.Next(InfoMessages.Length)];
         var duration = isError ? 1000 + r.Next(29_000) : r.Next(1, 900);
         var path = s_paths[r.Next(s_paths.Length)];
         var method = s_methods[r.Next(s_methods.Length)];
@@ -124,9 +124,9 @@ internal sealed class LineGenerator
         {
             LineFormat.Logfmt => withTrace
                 ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
-                    $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={s_callers[r.Next(s_callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" duration={duration}ms status={status} trace_id={trace}", out written)
+                    $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={Callers[r.Next(Callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" duration={duration}ms status={status} trace_id={trace}", out written)
                 : Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
-                    $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={s_callers[r.Next(s_callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" duration={duration}ms status={status}", out written),
+                    $"level={level} ts={time:yyyy-MM-ddTHH:mm:ss.fffZ} caller={Callers[r.Next(Callers.Length)]}:{r.Next(20, 900)} msg=\"{message}\" duration={duration}ms status={status}", out written),
             LineFormat.Json => withTrace
                 ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture,
                     $"{{\"level\":\"{level}\",\"ts\":\"{time:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"msg\":\"{message}\",\"path\":\"{path}/{r.Next(100_000)}\",\"status\":{status},\"trace_id\":\"{trace}\"}}", out written)

@@ -47,6 +47,20 @@ internal static class ProcessStats
         return null;
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages as /proc/loadavg prints them, or "n/a".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{fields[0]} {fields[1]} {fields[2]}";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
     /// <summary>Sum of the sizes of all files under <paramref name="directory"/>.</summary>
     public static long DirectoryBytes(string directory)
     {

@@ -95,6 +95,6 @@ internal sealed record WorkloadOptions
         return checked((long)(double.Parse(s, CultureInfo.InvariantCulture) * multiplier));
     }
 
-    private static bool IsLoopback(Uri url) =>
+    internal static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

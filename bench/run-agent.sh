@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Agent benchmark: builds Release, generates a file of CRI-wrapped lines, starts `runestone server`
+# on 127.0.0.1:${PORT} with a fresh temporary data directory and ingestion limits off, then lets
+# `Runestone.Bench agentrun` start `runestone agent` (cri + regex + labels pipeline, default client
+# settings) and time it until the server has acknowledged every entry; checks the count with
+# LogQL, stops everything and prints ${OUT}/agent-results.md.
+#
+#   bench/run-agent.sh                          # 1 GiB
+#   BYTES=100MB bench/run-agent.sh
+#   PORT=3200 AGENT_PORT=3201 OUT=/tmp/out bench/run-agent.sh
+#   KEEP_DATA=1 bench/run-agent.sh              # keep the temporary directory (file, data, configs)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BYTES="${BYTES:-1GB}"
+OUT="${OUT:-bench/out}"
+PORT="${PORT:-3100}"
+AGENT_PORT="${AGENT_PORT:-3101}"
+URL="http://127.0.0.1:${PORT}"
+AGENT_URL="http://127.0.0.1:${AGENT_PORT}"
+RUNESTONE=src/Runestone/bin/Release/net10.0/runestone.dll
+BENCH=bench/Runestone.Bench/bin/Release/net10.0/Runestone.Bench.dll
+
+echo "== building Release"
+dotnet build -c Release src/Runestone -nologo -v quiet
+dotnet build -c Release bench/Runestone.Bench -nologo -v quiet
+
+for u in "${URL}" "${AGENT_URL}"; do
+  if curl -s -o /dev/null "${u}/ready"; then
+    echo "something already answers on ${u}; stop it first (or set PORT / AGENT_PORT)" >&2
+    exit 1
+  fi
+done
+
+WORK="$(mktemp -d /tmp/runestone-agent.XXXXXX)"
+DATA="${WORK}/data"
+LOG="${WORK}/containers.log"
+mkdir -p "${DATA}" "${OUT}"
+
+SERVER_PID=""
+cleanup() {
+  if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
+    kill "${SERVER_PID}" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "${SERVER_PID}" 2>/dev/null || break; sleep 1; done
+    kill -9 "${SERVER_PID}" 2>/dev/null || true
+  fi
+  if [[ -z "${KEEP_DATA:-}" ]]; then rm -rf "${WORK}"; else echo "kept ${WORK}"; fi
+}
+trap cleanup EXIT
+
+echo "== generating ${BYTES} of CRI lines (${LOG})"
+# Prints `lines=N partials=N entries=N bytes=N`.
+counts="$(dotnet "${BENCH}" crifile --bytes "${BYTES}" --out "${LOG}")"
+LINES="$(sed -n 's/.*lines=\([0-9]*\).*/\1/p' <<<"${counts}")"
+ENTRIES="$(sed -n 's/.*entries=\([0-9]*\).*/\1/p' <<<"${counts}")"
+
+# Limits that would throttle a benchmark are off (0 disables them); durability stays at its default.
+cat > "${WORK}/server.yaml" <<YAML
+auth_enabled: false
+server:
+  http_listen_address: 127.0.0.1
+  http_listen_port: ${PORT}
+common:
+  path_prefix: ${DATA}
+limits_config:
+  ingestion_rate_mb: 0
+  ingestion_burst_size_mb: 0
+  per_stream_rate_limit: 0
+  query_timeout: 10m
+YAML
+
+# A Promtail config: default client settings (batchsize 1 MiB, batchwait 1 s), the issue's pipeline.
+cat > "${WORK}/agent.yaml" <<YAML
+server:
+  http_listen_address: 127.0.0.1
+  http_listen_port: ${AGENT_PORT}
+positions:
+  filename: ${WORK}/positions.yaml
+clients:
+  - url: ${URL}/loki/api/v1/push
+scrape_configs:
+  - job_name: bench
+    pipeline_stages:
+      - cri: {}
+      - regex:
+          expression: '^level=(?P<level>\w+)'
+      - labels:
+          level:
+    static_configs:
+      - targets: [localhost]
+        labels:
+          job: bench
+          __path__: ${LOG}
+YAML
+
+echo "== starting runestone server (data in ${DATA})"
+dotnet "${RUNESTONE}" server -config.file="${WORK}/server.yaml" > "${OUT}/server.log" 2>&1 &
+SERVER_PID=$!
+
+ready=""
+for _ in $(seq 1 60); do
+  if curl -sf -o /dev/null "${URL}/ready"; then ready=1; break; fi
+  if ! kill -0 "${SERVER_PID}" 2>/dev/null; then break; fi
+  sleep 1
+done
+if [[ -z "${ready}" ]]; then
+  echo "server did not become ready within 60s; last lines of ${OUT}/server.log:" >&2
+  tail -n 20 "${OUT}/server.log" >&2 || true
+  exit 1
+fi
+
+echo "== running the agent (${LINES} lines, ${ENTRIES} entries expected)"
+status=0
+dotnet "${BENCH}" agentrun --file "${LOG}" --lines "${LINES}" --expected "${ENTRIES}" \
+  --agent-metrics "${AGENT_URL}/metrics" --server "${URL}" --server-pid "${SERVER_PID}" --out "${OUT}" \
+  -- dotnet "${RUNESTONE}" agent -config.file="${WORK}/agent.yaml" || status=$?
+
+echo "== results (${OUT}/agent-results.md)"
+cat "${OUT}/agent-results.md" 2>/dev/null || true
+exit "${status}"

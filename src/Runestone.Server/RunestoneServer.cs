@@ -497,7 +497,8 @@ public sealed class RunestoneServer : IAsyncDisposable
     {
         var p = await RequestParameters.ReadAsync(context.Request).ConfigureAwait(false);
         var query = p.RequiredQuery();
-        var formatted = LogQLParser.Parse(query).ToString();
+        // Loki answers with syntax.Prettify's multi-line layout, not the one-line String().
+        var formatted = Prettifier.Prettify(LogQLParser.Parse(query));
         await WriteJson(context, w =>
         {
             w.WriteStartObject();

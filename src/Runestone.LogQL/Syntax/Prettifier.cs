@@ -37,16 +37,14 @@ public static class Prettifier
                 case VectorAggregationExpr vector: WriteVectorAggregation(vector, level); break;
                 case BinaryOpExpr binary: WriteBinary(binary, level); break;
                 case LabelReplaceExpr replace: WriteLabelReplace(replace, level); break;
-                default: Indent(level).Append(OneLine(expr)); break;
+                default: WriteOneLine(expr, level); break;
             }
         }
 
         private void WriteLog(LogSelectorExpr log, int level)
         {
-            var text = OneLine(log);
-            if (log.Stages.Count == 0 || Fits(text))
+            if (log.Stages.Count == 0 ? WriteOneLine(log, level) : TryWriteOneLine(log, level))
             {
-                Indent(level).Append(text);
                 return;
             }
 
@@ -107,14 +105,12 @@ public static class Prettifier
 
         private void WriteRange(RangeAggregationExpr range, int level)
         {
-            var text = OneLine(range);
-            Indent(level);
-            if (Fits(text))
+            if (TryWriteOneLine(range, level))
             {
-                sb.Append(text);
                 return;
             }
 
+            Indent(level);
             sb.Append(range.Operation).Append("(\n");
             if (range.Parameter is { } parameter)
             {
@@ -149,14 +145,12 @@ public static class Prettifier
 
         private void WriteVectorAggregation(VectorAggregationExpr vector, int level)
         {
-            var text = OneLine(vector);
-            Indent(level);
-            if (Fits(text))
+            if (TryWriteOneLine(vector, level))
             {
-                sb.Append(text);
                 return;
             }
 
+            Indent(level);
             sb.Append(vector.Operation);
             WriteGrouping(vector.Grouping);
             sb.Append("(\n");
@@ -172,51 +166,27 @@ public static class Prettifier
 
         private void WriteBinary(BinaryOpExpr binary, int level)
         {
-            var text = OneLine(binary);
-            if (Fits(text))
+            if (TryWriteOneLine(binary, level))
             {
-                Indent(level).Append(text);
                 return;
             }
 
             Write(binary.Left, level + 1);
             sb.Append('\n');
-            Indent(level).Append(binary.Op);
-            if (binary.ReturnBool)
-            {
-                sb.Append(" bool");
-            }
-
-            if (binary.Matching is { Labels.Count: > 0 } matching)
-            {
-                // Loki's layout: `* on (a, b) group_left (c)`, with a trailing space when
-                // there is no group modifier.
-                sb.Append(matching.On ? " on (" : " ignoring (").AppendJoin(", ", matching.Labels).Append(") ");
-                if (matching.Cardinality != VectorCardinality.OneToOne)
-                {
-                    sb.Append(matching.Cardinality == VectorCardinality.ManyToOne ? "group_left" : "group_right");
-                }
-
-                if (matching.Include.Count > 0)
-                {
-                    sb.Append(" (").AppendJoin(", ", matching.Include).Append(')');
-                }
-            }
-
+            Indent(level);
+            AppendOperator(sb, binary, pretty: true);
             sb.Append('\n');
             Write(binary.Right, level + 1);
         }
 
         private void WriteLabelReplace(LabelReplaceExpr replace, int level)
         {
-            var text = OneLine(replace);
-            Indent(level);
-            if (Fits(text))
+            if (TryWriteOneLine(replace, level))
             {
-                sb.Append(text);
                 return;
             }
 
+            Indent(level);
             sb.Append("label_replace(\n");
             Write(replace.Inner, level + 1);
             foreach (var arg in (ReadOnlySpan<string>)[replace.Destination, replace.Replacement, replace.Source, replace.Regex])
@@ -251,6 +221,24 @@ public static class Prettifier
             {
                 sb.Append(" (").AppendJoin(", ", grouping.Labels).Append(')');
             }
+        }
+
+        private bool TryWriteOneLine(Expr expr, int level)
+        {
+            var text = OneLine(expr);
+            if (!Fits(text))
+            {
+                return false;
+            }
+
+            Indent(level).Append(text);
+            return true;
+        }
+
+        private bool WriteOneLine(Expr expr, int level)
+        {
+            Indent(level).Append(OneLine(expr));
+            return true;
         }
 
         private StringBuilder Indent(int level)
@@ -290,28 +278,8 @@ public static class Prettifier
             case BinaryOpExpr binary:
                 sb.Append('(');
                 AppendOneLine(sb, binary.Left);
-                sb.Append(' ').Append(binary.Op);
-                if (binary.ReturnBool)
-                {
-                    sb.Append(" bool");
-                }
-
-                if (binary.Matching is { } matching)
-                {
-                    // Loki's String(): labels joined by ",", and a space before the group
-                    // modifier even when there is none.
-                    sb.Append(matching.On ? " on (" : " ignoring (").AppendJoin(",", matching.Labels).Append(") ");
-                    if (matching.Cardinality != VectorCardinality.OneToOne)
-                    {
-                        sb.Append(matching.Cardinality == VectorCardinality.ManyToOne ? "group_left" : "group_right");
-                    }
-
-                    if (matching.Include.Count > 0)
-                    {
-                        sb.Append(" (").AppendJoin(",", matching.Include).Append(')');
-                    }
-                }
-
+                sb.Append(' ');
+                AppendOperator(sb, binary, pretty: false);
                 sb.Append(' ');
                 AppendOneLine(sb, binary.Right);
                 sb.Append(')');
@@ -329,6 +297,37 @@ public static class Prettifier
             default:
                 expr.Format(sb);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Loki's operator text, <c>* on (a, b) group_left (c)</c>: the pretty layout joins labels
+    /// with ", " and leaves out an empty <c>on ()</c>; String() joins with "," and always keeps it.
+    /// Both put a space after the label list even when no group modifier follows.
+    /// </summary>
+    private static void AppendOperator(StringBuilder sb, BinaryOpExpr binary, bool pretty)
+    {
+        sb.Append(binary.Op);
+        if (binary.ReturnBool)
+        {
+            sb.Append(" bool");
+        }
+
+        if (binary.Matching is not { } matching || (pretty && matching.Labels.Count == 0))
+        {
+            return;
+        }
+
+        var separator = pretty ? ", " : ",";
+        sb.Append(matching.On ? " on (" : " ignoring (").AppendJoin(separator, matching.Labels).Append(") ");
+        if (matching.Cardinality != VectorCardinality.OneToOne)
+        {
+            sb.Append(matching.Cardinality == VectorCardinality.ManyToOne ? "group_left" : "group_right");
+        }
+
+        if (matching.Include.Count > 0)
+        {
+            sb.Append(" (").AppendJoin(separator, matching.Include).Append(')');
         }
     }
 

@@ -407,6 +407,8 @@ public sealed class RunestoneServer : IAsyncDisposable
 
     private async Task RunQuery(HttpContext context, string tenant, QueryParameters parameters, string endpoint)
     {
+        var categorize = context.Request.Headers["X-Loki-Response-Encoding-Flags"].ToString().Contains("categorize-labels", StringComparison.OrdinalIgnoreCase);
+        parameters = parameters with { CategorizeLabels = categorize };
         var store = await StoreOrThrow().ConfigureAwait(false);
         var engine = new QueryEngine(new StoreStreamSource(store, tenant), EngineOptions());
         var stats = new QueryStatistics();
@@ -420,7 +422,6 @@ public sealed class RunestoneServer : IAsyncDisposable
         var result = await Task.Run(() => engine.Execute(parameters, stats, timeout.Token), timeout.Token).ConfigureAwait(false);
         var seconds = watch.Elapsed.TotalSeconds;
         _metrics.ObserveQuery(endpoint, seconds);
-        var categorize = context.Request.Headers["X-Loki-Response-Encoding-Flags"].ToString().Contains("categorize-labels", StringComparison.OrdinalIgnoreCase);
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var w = new Utf8JsonWriter(context.Response.BodyWriter);
         LokiJson.WriteQueryResponse(w, result, stats, seconds, categorize);
@@ -497,7 +498,8 @@ public sealed class RunestoneServer : IAsyncDisposable
     {
         var p = await RequestParameters.ReadAsync(context.Request).ConfigureAwait(false);
         var query = p.RequiredQuery();
-        var formatted = LogQLParser.Parse(query).ToString();
+        // Loki answers with syntax.Prettify's multi-line layout, not the one-line String().
+        var formatted = Prettifier.Prettify(LogQLParser.Parse(query));
         await WriteJson(context, w =>
         {
             w.WriteStartObject();

@@ -96,7 +96,7 @@ public sealed class QueryEngine
         var perStream = new List<Candidate>[iterators.Count];
         RunParallel(
             iterators,
-            (index, iterator) => perStream[index] = CollectStream(iterator, factory, p.Limit, ct),
+            (index, iterator) => perStream[index] = CollectStream(iterator, factory, p.Limit, p.CategorizeLabels, ct),
             ct);
 
         var merged = Merge(perStream, p.Limit, p.Direction);
@@ -138,11 +138,10 @@ public sealed class QueryEngine
         }
     }
 
-    private static List<Candidate> CollectStream(IEntryIterator iterator, PipelineFactory factory, int limit, CancellationToken ct)
+    private static List<Candidate> CollectStream(IEntryIterator iterator, PipelineFactory factory, int limit, bool categorize, CancellationToken ct)
     {
         var result = new List<Candidate>();
         var pipeline = factory.IsEmpty ? null : factory.ForStream(iterator.Labels);
-        var streamLabels = iterator.Labels;
         var n = 0;
         while (result.Count < limit && iterator.MoveNext())
         {
@@ -151,20 +150,10 @@ public sealed class QueryEngine
                 ct.ThrowIfCancellationRequested();
             }
 
-            var metadata = iterator.Metadata;
-            if (pipeline is null)
+            if (TryAccept(iterator, pipeline, categorize, out var candidate))
             {
-                var labels = metadata.IsEmpty ? streamLabels : WithMetadata(streamLabels, metadata);
-                result.Add(new Candidate(iterator.Timestamp, iterator.Line.ToArray(), labels, metadata.IsEmpty ? null : metadata.ToArray()));
-                continue;
+                result.Add(candidate);
             }
-
-            if (!pipeline.Process(iterator.Timestamp, iterator.Line, metadata, out var line))
-            {
-                continue;
-            }
-
-            result.Add(new Candidate(iterator.Timestamp, line.ToArray(), pipeline.Labels(), metadata.IsEmpty ? null : metadata.ToArray()));
         }
 
         return result;
@@ -236,24 +225,48 @@ public sealed class QueryEngine
             var iterator = iterators[i];
             while (iterator.MoveNext())
             {
-                var metadata = iterator.Metadata;
-                var pipeline = pipelines[i];
-                if (pipeline is null)
+                if (TryAccept(iterator, pipelines[i], p.CategorizeLabels, out current[i]))
                 {
-                    var labels = metadata.IsEmpty ? iterator.Labels : WithMetadata(iterator.Labels, metadata);
-                    current[i] = new Candidate(iterator.Timestamp, iterator.Line.ToArray(), labels, metadata.IsEmpty ? null : metadata.ToArray());
-                    return true;
-                }
-
-                if (pipeline.Process(iterator.Timestamp, iterator.Line, metadata, out var line))
-                {
-                    current[i] = new Candidate(iterator.Timestamp, line.ToArray(), pipeline.Labels(), metadata.IsEmpty ? null : metadata.ToArray());
                     return true;
                 }
             }
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// Runs the iterator's current entry through the pipeline. By default the candidate carries
+    /// every label merged; when categorizing, only the stream's own labels, with structured
+    /// metadata and parsed labels beside them (cached per stream, so no extra allocation).
+    /// </summary>
+    private static bool TryAccept(IEntryIterator iterator, StreamPipeline? pipeline, bool categorize, out Candidate candidate)
+    {
+        var metadata = iterator.Metadata;
+        if (pipeline is null)
+        {
+            var labels = categorize || metadata.IsEmpty ? iterator.Labels : WithMetadata(iterator.Labels, metadata);
+            candidate = new Candidate(iterator.Timestamp, iterator.Line.ToArray(), labels, metadata.IsEmpty ? null : metadata.ToArray(), null);
+            return true;
+        }
+
+        if (!pipeline.Process(iterator.Timestamp, iterator.Line, metadata, out var line))
+        {
+            candidate = default;
+            return false;
+        }
+
+        if (categorize)
+        {
+            var split = pipeline.Categorized();
+            candidate = new Candidate(iterator.Timestamp, line.ToArray(), split.Stream, split.StructuredMetadata, split.Parsed);
+        }
+        else
+        {
+            candidate = new Candidate(iterator.Timestamp, line.ToArray(), pipeline.Labels(), metadata.IsEmpty ? null : metadata.ToArray(), null);
+        }
+
+        return true;
     }
 
     private static LabelSet WithMetadata(LabelSet labels, ReadOnlySpan<LabelPair> metadata)
@@ -311,7 +324,7 @@ public sealed class QueryEngine
                 groups.Add(c.Labels, entries);
             }
 
-            entries.Add(new ResultEntry(c.Timestamp, c.Line, c.Metadata));
+            entries.Add(new ResultEntry(c.Timestamp, c.Line, c.Metadata, c.Parsed));
         }
 
         var streams = new List<ResultStream>(groups.Count);
@@ -324,5 +337,5 @@ public sealed class QueryEngine
         return streams;
     }
 
-    private readonly record struct Candidate(long Timestamp, byte[] Line, LabelSet Labels, LabelPair[]? Metadata);
+    private readonly record struct Candidate(long Timestamp, byte[] Line, LabelSet Labels, LabelPair[]? Metadata, LabelPair[]? Parsed);
 }

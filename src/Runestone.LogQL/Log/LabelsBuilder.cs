@@ -19,7 +19,12 @@ internal sealed class LabelsBuilder
     private readonly List<string> _deleted = [];
     private readonly List<LabelPair> _scratch = [];
     private readonly Dictionary<int, LabelSet> _cache = [];
+    private readonly Dictionary<int, CategorizedLabels> _categorizedCache = [];
+    private readonly List<LabelPair> _streamPart = [];
+    private readonly List<LabelPair> _metadataPart = [];
+    private readonly List<LabelPair> _parsedPart = [];
     private LabelPair[] _sorted = new LabelPair[16];
+    private CategorizedLabels? _unchanged;
 
     public LabelsBuilder(LabelSet baseLabels) => Base = baseLabels;
 
@@ -262,6 +267,62 @@ internal sealed class LabelsBuilder
         return Intern(CollectionsMarshal.AsSpan(pairs), keepAll: true, names: null, without: false);
     }
 
+    /// <summary>
+    /// The final labels split by origin (Loki's <c>LabelsResult</c> categories): a label a stage
+    /// set is parsed, even when it replaced a stream label or metadata; <c>__error__</c> and
+    /// <c>__error_details__</c> are parsed; otherwise metadata beats stream. Equal splits built
+    /// before are reused, so steady state allocates nothing.
+    /// </summary>
+    public CategorizedLabels Categorized()
+    {
+        if (IsUnchanged)
+        {
+            return _unchanged ??= new CategorizedLabels(Base, null, null);
+        }
+
+        var pairs = Snapshot();
+        var sorted = Sort(CollectionsMarshal.AsSpan(pairs), keepAll: true, names: null, without: false);
+        _streamPart.Clear();
+        _metadataPart.Clear();
+        _parsedPart.Clear();
+        var hash = new HashCode();
+        foreach (var pair in sorted)
+        {
+            var part = pair.Name is ErrorLabel or ErrorDetailsLabel || InAdded(pair.Name) ? _parsedPart
+                : InMetadataAfter(pair.Name, -1) ? _metadataPart
+                : _streamPart;
+            part.Add(pair);
+            hash.Add(pair.Name);
+            hash.Add(pair.Value);
+            hash.Add(part == _parsedPart ? 2 : part == _metadataPart ? 1 : 0);
+        }
+
+        var key = hash.ToHashCode();
+        if (_categorizedCache.TryGetValue(key, out var cached)
+            && cached.Stream.Pairs.SequenceEqual(CollectionsMarshal.AsSpan(_streamPart))
+            && SameParts(cached.StructuredMetadata, _metadataPart)
+            && SameParts(cached.Parsed, _parsedPart))
+        {
+            return cached;
+        }
+
+        var stream = Base.Pairs.SequenceEqual(CollectionsMarshal.AsSpan(_streamPart)) ? Base : LabelSet.FromSorted([.. _streamPart]);
+        var created = new CategorizedLabels(
+            stream,
+            _metadataPart.Count == 0 ? null : [.. _metadataPart],
+            _parsedPart.Count == 0 ? null : [.. _parsedPart]);
+        if (_categorizedCache.Count >= 4096)
+        {
+            _categorizedCache.Clear();
+        }
+
+        _categorizedCache[key] = created;
+        return created;
+    }
+
+    private static bool SameParts(LabelPair[]? cached, List<LabelPair> current) =>
+        cached is null ? current.Count == 0 : cached.AsSpan().SequenceEqual(CollectionsMarshal.AsSpan(current));
+
     /// <summary>The label set reduced to <paramref name="names"/> (by) or without them, for grouped aggregations.</summary>
     public LabelSet Grouped(IReadOnlyList<string> names, bool without)
     {
@@ -271,6 +332,33 @@ internal sealed class LabelsBuilder
     }
 
     private LabelSet Intern(ReadOnlySpan<LabelPair> pairs, bool keepAll, IReadOnlyList<string>? names, bool without)
+    {
+        var sorted = Sort(pairs, keepAll, names, without);
+        var hash = new HashCode();
+        foreach (var pair in sorted)
+        {
+            hash.Add(pair.Name);
+            hash.Add(pair.Value);
+        }
+
+        var key = hash.ToHashCode();
+        if (_cache.TryGetValue(key, out var cached) && cached.Pairs.SequenceEqual(sorted))
+        {
+            return cached;
+        }
+
+        var created = LabelSet.FromSorted(sorted.ToArray());
+        if (_cache.Count >= 4096)
+        {
+            _cache.Clear();
+        }
+
+        _cache[key] = created;
+        return created;
+    }
+
+    /// <summary>The pairs (all, or those selected by by/without) sorted by name into a reused buffer.</summary>
+    private ReadOnlySpan<LabelPair> Sort(ReadOnlySpan<LabelPair> pairs, bool keepAll, IReadOnlyList<string>? names, bool without)
     {
         if (_sorted.Length < pairs.Length)
         {
@@ -296,28 +384,7 @@ internal sealed class LabelsBuilder
             _sorted[i] = pair;
         }
 
-        var sorted = _sorted.AsSpan(0, n);
-        var hash = new HashCode();
-        foreach (var pair in sorted)
-        {
-            hash.Add(pair.Name);
-            hash.Add(pair.Value);
-        }
-
-        var key = hash.ToHashCode();
-        if (_cache.TryGetValue(key, out var cached) && cached.Pairs.SequenceEqual(sorted))
-        {
-            return cached;
-        }
-
-        var created = LabelSet.FromSorted(sorted.ToArray());
-        if (_cache.Count >= 4096)
-        {
-            _cache.Clear();
-        }
-
-        _cache[key] = created;
-        return created;
+        return _sorted.AsSpan(0, n);
     }
 
     private static bool Listed(IReadOnlyList<string> names, string name)

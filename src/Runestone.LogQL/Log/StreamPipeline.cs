@@ -35,4 +35,7 @@ internal sealed class StreamPipeline
 
     /// <summary>The labels of the entry last processed.</summary>
     public LabelSet Labels() => _labels.Labels();
+
+    /// <summary>The labels of the entry last processed, split into stream, structured metadata and parsed.</summary>
+    public CategorizedLabels Categorized() => _labels.Categorized();
 }

@@ -15,7 +15,7 @@ public sealed class LabelFormatStage(IReadOnlyList<LabelFormatItem> items) : Pip
         {
             if (i > 0)
             {
-                sb.Append(", ");
+                sb.Append(',');
             }
 
             sb.Append(Items[i].Name).Append('=');

@@ -20,6 +20,12 @@ public sealed class LabelReplaceExpr(SampleExpr inner, string destination, strin
     {
         sb.Append("label_replace(");
         Inner.Format(sb);
+        FormatArguments(sb);
+    }
+
+    /// <summary>Appends everything after the inner expression: <c>,"dst","$1","src","(.*)")</c>.</summary>
+    public void FormatArguments(StringBuilder sb)
+    {
         foreach (var arg in (ReadOnlySpan<string>)[Destination, Replacement, Source, Regex])
         {
             sb.Append(',');

@@ -53,6 +53,16 @@ public sealed class LogSelectorExpr : Expr
 
     public override void Format(StringBuilder sb)
     {
+        FormatMatchers(sb);
+        foreach (var stage in Stages)
+        {
+            stage.Format(sb);
+        }
+    }
+
+    /// <summary>Appends the stream selector alone, <c>{a="b", c=~"d"}</c>, without the pipeline.</summary>
+    public void FormatMatchers(StringBuilder sb)
+    {
         sb.Append('{');
         for (var i = 0; i < Matchers.Count; i++)
         {
@@ -65,9 +75,5 @@ public sealed class LogSelectorExpr : Expr
         }
 
         sb.Append('}');
-        foreach (var stage in Stages)
-        {
-            stage.Format(sb);
-        }
     }
 }

@@ -59,7 +59,7 @@ public sealed class ParserStage : PipelineStage
 
         for (var i = 0; i < Parameters.Count; i++)
         {
-            sb.Append(i == 0 ? " " : ", ").Append(Parameters[i].Name).Append('=');
+            sb.Append(i == 0 ? ' ' : ',').Append(Parameters[i].Name).Append('=');
             LabelText.AppendQuoted(sb, Parameters[i].Expression);
         }
     }

@@ -16,6 +16,14 @@ public sealed class VectorAggregationExpr(string operation, Grouping? grouping, 
 
     public override void Format(StringBuilder sb)
     {
+        FormatOpening(sb);
+        Inner.Format(sb);
+        sb.Append(')');
+    }
+
+    /// <summary>Appends everything before the inner expression: <c>topk by (a)(5,</c>.</summary>
+    public void FormatOpening(StringBuilder sb)
+    {
         sb.Append(Operation);
         Grouping?.Format(sb);
         sb.Append('(');
@@ -23,8 +31,5 @@ public sealed class VectorAggregationExpr(string operation, Grouping? grouping, 
         {
             sb.Append(k).Append(',');
         }
-
-        Inner.Format(sb);
-        sb.Append(')');
     }
 }

@@ -130,88 +130,46 @@ public static class LokiJson
 
     private static void WriteStreams(Utf8JsonWriter w, StreamsResult streams, bool categorizeLabels)
     {
+        // With categorize-labels the engine already keyed streams by their own labels and put
+        // structured metadata and parsed labels on the entries.
         w.WriteStartArray();
         foreach (var stream in streams.Streams)
         {
-            if (!HasMetadata(stream))
-            {
-                WriteStream(w, stream.Labels.Pairs, stream.Entries, 0, stream.Entries.Count, categorizeLabels);
-                continue;
-            }
-
-            // The engine folds structured metadata into the labels (Loki's default encoding). With
-            // categorize-labels the metadata moves to each entry's third element instead, so the
-            // stream is keyed by its labels without the entry's metadata pairs.
-            var groups = new Dictionary<string, (LabelSet Labels, List<ResultEntry> Entries)>(StringComparer.Ordinal);
-            foreach (var entry in stream.Entries)
-            {
-                var labels = stream.Labels;
-                if (entry.StructuredMetadata is { Length: > 0 } metadata)
-                {
-                    var list = stream.Labels.ToList();
-                    if (categorizeLabels)
-                    {
-                        list.RemoveAll(pair => Array.IndexOf(metadata, pair) >= 0);
-                    }
-                    else
-                    {
-                        list.AddRange(metadata);
-                    }
-
-                    labels = LabelSet.FromList(list);
-                }
-
-                var key = labels.ToString();
-                if (!groups.TryGetValue(key, out var group))
-                {
-                    group = (labels, []);
-                    groups[key] = group;
-                }
-
-                group.Entries.Add(entry);
-            }
-
-            foreach (var (labels, entries) in groups.Values)
-            {
-                WriteStream(w, labels.Pairs, entries, 0, entries.Count, categorizeLabels);
-            }
+            WriteStream(w, stream, categorizeLabels);
         }
 
         w.WriteEndArray();
     }
 
-    private static bool HasMetadata(ResultStream stream)
-    {
-        foreach (var entry in stream.Entries)
-        {
-            if (entry.StructuredMetadata is { Length: > 0 })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static void WriteStream(Utf8JsonWriter w, ReadOnlySpan<LabelPair> labels, IReadOnlyList<ResultEntry> entries, int from, int to, bool categorize)
+    private static void WriteStream(Utf8JsonWriter w, ResultStream stream, bool categorize)
     {
         w.WriteStartObject();
         w.WritePropertyName("stream");
-        WriteLabels(w, labels);
+        WriteLabels(w, stream.Labels.Pairs);
         w.WriteStartArray("values");
         Span<byte> number = stackalloc byte[24];
-        for (var i = from; i < to; i++)
+        foreach (var entry in stream.Entries)
         {
-            var entry = entries[i];
             w.WriteStartArray();
             entry.TimestampNs.TryFormat(number, out var written, default, CultureInfo.InvariantCulture);
             w.WriteStringValue(number[..written]);
             w.WriteStringValue(entry.Line);
-            if (categorize && entry.StructuredMetadata is { Length: > 0 } metadata)
+            if (categorize)
             {
+                // Loki always writes the third element when categorizing, leaving out empty groups.
                 w.WriteStartObject();
-                w.WritePropertyName("structuredMetadata");
-                WriteLabels(w, metadata);
+                if (entry.StructuredMetadata is { Length: > 0 } metadata)
+                {
+                    w.WritePropertyName("structuredMetadata");
+                    WriteLabels(w, metadata);
+                }
+
+                if (entry.Parsed is { Length: > 0 } parsed)
+                {
+                    w.WritePropertyName("parsed");
+                    WriteLabels(w, parsed);
+                }
+
                 w.WriteEndObject();
             }
 

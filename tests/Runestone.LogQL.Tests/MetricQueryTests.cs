@@ -156,6 +156,32 @@ public class MetricQueryTests
         Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
     }
 
+    // Loki's parser hints: once every label the query uses is extracted, json and logfmt stop
+    // reading the line (errFoundAllLabels), so what follows those keys is neither parsed nor checked.
+    [Theory]
+    [InlineData("sum by (status) (count_over_time({app=\"h\"} | json [10s]))", new[] { "{status=\"500\"}=2" })]
+    [InlineData("sum by (status) (count_over_time({app=\"h\"} | json | status >= 500 [10s]))", new[] { "{status=\"500\"}=2" })]
+    [InlineData("sum by (status, __error__) (count_over_time({app=\"h\"} | json [10s]))", new[] { "{status=\"500\"}=2" })]
+    [InlineData("sum by (nested_code) (count_over_time({app=\"h\"} | json [10s]))", new[] { "{nested_code=\"7\"}=2" })]
+    public void Json_stops_reading_once_the_hinted_labels_are_extracted(string query, string[] expected)
+    {
+        var source = new InMemoryStreamSource().Add(
+            "{app=\"h\"}",
+            (1 * S, "{\"nested\":{\"code\":7},\"status\":500,\"status\":200,\"rest\":"),
+            (2 * S, "{\"nested\":{\"code\":7},\"status\":\"500\",\"tail\": [1, 2"));
+        Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
+    }
+
+    [Theory]
+    [InlineData("sum by (b) (count_over_time({app=\"h\"} | logfmt [10s]))", new[] { "{b=\"2\"}=1" })]
+    [InlineData("sum by (b) (count_over_time({app=\"h\"} | logfmt a, b [10s]))", new[] { "{b=\"2\"}=1" })]
+    [InlineData("sum by (b) (count_over_time({app=\"h\"} | logfmt --strict [10s]))", new[] { "{b=\"2\"}=1" })]
+    public void Logfmt_stops_reading_once_the_hinted_labels_are_extracted(string query, string[] expected)
+    {
+        var source = new InMemoryStreamSource().Add("{app=\"h\"}", (1 * S, "a=1 b=2 c=x=y"));
+        Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
+    }
+
     [Fact]
     public void Range_query_over_the_points_limit_is_rejected()
     {

@@ -5,12 +5,15 @@ namespace Runestone.LogQL.Log;
 /// <summary>
 /// <c>| json</c> without parameters: every field of the line's JSON object becomes a label,
 /// nested objects flattened with <c>_</c>, arrays skipped, reading the UTF-8 bytes directly.
+/// With hints it stops reading a line once every hinted label is extracted, as Loki's parser
+/// does, so a malformed tail after them goes unreported.
 /// </summary>
 internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
 {
     private readonly NameCache _names = new(hints);
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
+    private readonly int _required = ExtractedLabels.RequiredBeforeStop(hints);
     private byte[] _prefix = new byte[128];
     private byte[] _scratch = new byte[256];
 
@@ -36,13 +39,14 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
         return true;
     }
 
-    private void ReadObject(ref Utf8JsonReader reader, LabelsBuilder labels, int prefixLength)
+    /// <summary>Reads one object's members; returns true when every required label is extracted.</summary>
+    private bool ReadObject(ref Utf8JsonReader reader, LabelsBuilder labels, int prefixLength)
     {
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject)
             {
-                return;
+                return false;
             }
 
             var key = Unescaped(ref reader);
@@ -64,7 +68,11 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
 
                     key.CopyTo(_prefix.AsSpan(prefixLength));
                     _prefix[nested - 1] = (byte)'_';
-                    ReadObject(ref reader, labels, nested);
+                    if (ReadObject(ref reader, labels, nested))
+                    {
+                        return true;
+                    }
+
                     break;
                 }
 
@@ -83,8 +91,17 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
                 case JsonTokenType.False when name is not null:
                     _extracted.Add(labels, name, "false");
                     break;
+                default:
+                    continue;
+            }
+
+            if (name is not null && _extracted.Count >= _required)
+            {
+                return true;
             }
         }
+
+        return false;
     }
 
     private ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader)

@@ -16,11 +16,14 @@ internal sealed class LogfmtStage : Stage
     private readonly NameCache _names;
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
+    private readonly int _required;
     private byte[] _scratch = new byte[256];
 
     public LogfmtStage(bool strict, bool keepEmpty, IReadOnlyList<Syntax.LabelExtraction> parameters, IReadOnlySet<string>? hints = null)
     {
         _names = new NameCache(hints);
+        // Parameters name their own labels, which hints do not count: no early stop then.
+        _required = parameters.Count > 0 ? int.MaxValue : ExtractedLabels.RequiredBeforeStop(hints);
         _strict = strict;
         _keepEmpty = keepEmpty;
         if (parameters.Count > 0)
@@ -89,6 +92,11 @@ internal sealed class LogfmtStage : Stage
                 }
 
                 Add(labels, key, quoted);
+                if (_extracted.Count >= _required)
+                {
+                    return true;
+                }
+
                 continue;
             }
 
@@ -111,6 +119,10 @@ internal sealed class LogfmtStage : Stage
             }
 
             Add(labels, key, line[valueStart..pos]);
+            if (_extracted.Count >= _required)
+            {
+                return true;
+            }
         }
     }
 

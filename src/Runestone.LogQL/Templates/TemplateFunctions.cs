@@ -181,8 +181,8 @@ internal static class TemplateFunctions
             case "count":
                 Arity(name, a, 2);
                 return (long)CompileRegex(Str(a[0])).Count(Str(a[1]));
-            case "regexReplaceAll": Arity(name, a, 3); return CompileRegex(Str(a[0])).Replace(Str(a[1]), Str(a[2]));
-            case "regexReplaceAllLiteral": Arity(name, a, 3); return CompileRegex(Str(a[0])).Replace(Str(a[1]), Str(a[2]).Replace("$", "$$", StringComparison.Ordinal));
+            case "regexReplaceAll": Arity(name, a, 3); return ReplaceAll(CompileRegex(Str(a[0])), Str(a[1]), Str(a[2]), expand: true);
+            case "regexReplaceAllLiteral": Arity(name, a, 3); return ReplaceAll(CompileRegex(Str(a[0])), Str(a[1]), Str(a[2]), expand: false);
             case "fromJson": Arity(name, a, 1); return FromJson(Str(a[0]));
             case "duration" or "duration_seconds":
                 Arity(name, a, 1);
@@ -525,6 +525,44 @@ internal static class TemplateFunctions
     {
         var pad = new string(' ', Math.Max(0, spaces));
         return pad + s.Replace("\n", "\n" + pad, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Go's ReplaceAllString (<paramref name="expand"/>: $1 and ${name} per Regexp.Expand) or
+    /// ReplaceAllLiteralString. As in Go, an empty match right after the previous match is skipped.
+    /// </summary>
+    private static string ReplaceAll(Regex regex, string input, string replacement, bool expand)
+    {
+        var match = regex.Match(input);
+        if (!match.Success)
+        {
+            return input;
+        }
+
+        var sb = new StringBuilder(input.Length + replacement.Length);
+        var pos = 0;
+        var previousEnd = -1;
+        for (; match.Success; match = match.NextMatch())
+        {
+            if (match.Length == 0 && match.Index == previousEnd)
+            {
+                continue;
+            }
+
+            sb.Append(input, pos, match.Index - pos);
+            if (expand)
+            {
+                GoRegexExpansion.Append(sb, replacement, match);
+            }
+            else
+            {
+                sb.Append(replacement);
+            }
+
+            pos = previousEnd = match.Index + match.Length;
+        }
+
+        return sb.Append(input, pos, input.Length - pos).ToString();
     }
 
     private static Regex CompileRegex(string pattern)

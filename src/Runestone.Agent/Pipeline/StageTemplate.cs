@@ -11,6 +11,8 @@ namespace Runestone.Agent.Pipeline;
 /// </summary>
 public sealed class StageTemplate
 {
+    private static readonly Dictionary<string, string> s_empty = [];
+
     private readonly TemplateProgram _program;
     private readonly ExtractedData _data = new();
     private readonly TemplateContext _context = new();
@@ -49,8 +51,6 @@ public sealed class StageTemplate
             _data.Set(s_empty, null, null);
         }
     }
-
-    private static readonly Dictionary<string, string> s_empty = [];
 
     /// <summary>Promtail's template data: every extracted value, then <c>Value</c> and <c>Entry</c>.</summary>
     private sealed class ExtractedData : ITemplateData

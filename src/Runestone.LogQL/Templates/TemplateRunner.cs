@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Runestone.LogQL.Templates;
 
@@ -333,9 +335,7 @@ internal sealed class TemplateRunner
                 args.Add(Materialize(piped));
             }
 
-            var result = TemplateFunctions.Call(function.Name, args, _context);
-            ReturnArguments(args);
-            return result;
+            return CallFunction(function.Name, args);
         }
 
         if (command.Operands.Count > 1 || hasPiped)
@@ -344,6 +344,25 @@ internal sealed class TemplateRunner
         }
 
         return EvalOperand(first, dot);
+    }
+
+    /// <summary>
+    /// Calls a function and takes back its argument list. Like Go's template engine, which turns a
+    /// function's panic into an execution error, a failing .NET call becomes a <see cref="TemplateException"/>.
+    /// </summary>
+    private object? CallFunction(string name, List<object?> args)
+    {
+        try
+        {
+            var result = TemplateFunctions.Call(name, args, _context);
+            ReturnArguments(args);
+            return result;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or InvalidCastException
+            or OverflowException or RegexMatchTimeoutException or CryptographicException)
+        {
+            throw new TemplateException($"template: error calling {name}: {e.Message}");
+        }
     }
 
     private List<object?> RentArguments() => _argumentLists.TryPop(out var list) ? list : new List<object?>(4);
@@ -368,12 +387,7 @@ internal sealed class TemplateRunner
             case ConstantOperand c:
                 return c.Value;
             case FunctionOperand f:
-            {
-                var args = RentArguments();
-                var result = TemplateFunctions.Call(f.Name, args, _context);
-                ReturnArguments(args);
-                return result;
-            }
+                return CallFunction(f.Name, RentArguments());
 
             case PipelineOperand p:
                 return Field(EvalPipeline(p.Pipeline, dot), p.Path);

@@ -2,6 +2,7 @@ using Runestone.Agent.Config;
 using Runestone.Agent.Pipeline.Stages;
 using Runestone.Agent.Relabeling;
 using Runestone.LogQL;
+using Runestone.LogQL.Templates;
 using YamlDotNet.RepresentationModel;
 
 namespace Runestone.Agent.Pipeline;
@@ -83,6 +84,10 @@ public static class PipelineBuilder
             {
                 w.Error(p, cfg, ex.Message);
             }
+            catch (TemplateException ex)
+            {
+                w.Error(p, cfg, ex.Message);
+            }
         });
         return stages;
     }
@@ -155,9 +160,9 @@ public static class PipelineBuilder
 
                 return new LogfmtStage(w.OptionalStrMap(mapping, p + ".mapping"), Str("source"));
             case "replace":
-                return new ReplaceStage(Req("expression"), Str("source"), GoTemplate.Parse(Str("replace") ?? string.Empty));
+                return new ReplaceStage(Req("expression"), Str("source"), StageTemplate.Parse(Str("replace") ?? string.Empty));
             case "template":
-                return new TemplateStage(Req("source"), GoTemplate.Parse(Str("template") ?? string.Empty));
+                return new TemplateStage(Req("source"), StageTemplate.Parse(Str("template") ?? string.Empty));
             case "labels":
                 return new LabelsStage(CheckNames(w.OptionalStrMap(cfg, p)));
             case "structured_metadata":

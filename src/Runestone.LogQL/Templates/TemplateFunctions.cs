@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -12,27 +14,15 @@ namespace Runestone.LogQL.Templates;
 /// The functions of LogQL templates: Go's template builtins, the Sprig functions Loki exposes
 /// (string, math, date, regex, encoding) and Loki's own (<c>__line__</c>, <c>__timestamp__</c>,
 /// <c>duration</c>, <c>bytes</c>, <c>unixToTime</c>, <c>alignLeft</c>...). Argument order follows
-/// Sprig: the piped value is the last argument.
+/// Sprig: the piped value is the last argument. Promtail's <c>Hash</c> and <c>Sha2Hash</c> live here
+/// too; <see cref="TemplateFunctionSet"/> decides which names a template may use.
 /// </summary>
 internal static class TemplateFunctions
 {
-    private static readonly HashSet<string> s_names =
-    [
-        // Go builtins
-        "and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "html", "js", "urlquery", "slice",
-        // Loki
-        "__line__", "__timestamp__", "duration", "duration_seconds", "bytes", "unixEpoch", "unixEpochMillis", "unixEpochNanos", "unixToTime",
-        "alignLeft", "alignRight", "count", "fromJson",
-        // Sprig subset exposed by Loki
-        "lower", "upper", "title", "trunc", "substr", "contains", "hasPrefix", "hasSuffix", "indent", "nindent", "replace", "repeat",
-        "trim", "trimAll", "trimPrefix", "trimSuffix", "default", "b64enc", "b64dec", "urlencode", "urldecode",
-        "regexReplaceAll", "regexReplaceAllLiteral", "date", "now", "toDate", "toDateInZone",
-        "add", "addf", "sub", "subf", "mul", "mulf", "div", "divf", "mod", "ceil", "floor", "round", "max", "maxf", "min", "minf", "int", "float64",
-        // Go strings functions of Loki's first template release
-        "ToLower", "ToUpper", "Replace", "Trim", "TrimLeft", "TrimRight", "TrimPrefix", "TrimSuffix", "TrimSpace",
-    ];
+    private const int RegexCacheSize = 256;
 
-    public static bool Exists(string name) => s_names.Contains(name);
+    /// <summary>Patterns are nearly always constants in the template: compile each once, not per line.</summary>
+    private static readonly ConcurrentDictionary<string, Regex> s_regexes = new(StringComparer.Ordinal);
 
     public static object? Call(string name, List<object?> a, TemplateContext ctx)
     {
@@ -118,10 +108,12 @@ internal static class TemplateFunctions
             {
                 Arity(name, a, 4);
                 var n = Int(a[3]);
-                return n < 0 ? Str(a[0]).Replace(Str(a[1]), Str(a[2]), StringComparison.Ordinal) : ReplaceN(Str(a[0]), Str(a[1]), Str(a[2]), n);
+                return ReplaceN(Str(a[0]), Str(a[1]), Str(a[2]), n);
             }
 
-            case "replace": Arity(name, a, 3); return Str(a[2]).Replace(Str(a[0]), Str(a[1]), StringComparison.Ordinal);
+            case "replace": Arity(name, a, 3); return ReplaceN(Str(a[2]), Str(a[0]), Str(a[1]), -1);
+            case "Hash": Arity(name, a, 2); return Sha3Hex(Str(a[0]) + Str(a[1]));
+            case "Sha2Hash": Arity(name, a, 2); return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Str(a[0]) + Str(a[1]))));
             case "contains": Arity(name, a, 2); return Str(a[1]).Contains(Str(a[0]), StringComparison.Ordinal);
             case "hasPrefix": Arity(name, a, 2); return Str(a[1]).StartsWith(Str(a[0]), StringComparison.Ordinal);
             case "hasSuffix": Arity(name, a, 2); return Str(a[1]).EndsWith(Str(a[0]), StringComparison.Ordinal);
@@ -189,8 +181,8 @@ internal static class TemplateFunctions
             case "count":
                 Arity(name, a, 2);
                 return (long)CompileRegex(Str(a[0])).Count(Str(a[1]));
-            case "regexReplaceAll": Arity(name, a, 3); return CompileRegex(Str(a[0])).Replace(Str(a[1]), Str(a[2]));
-            case "regexReplaceAllLiteral": Arity(name, a, 3); return CompileRegex(Str(a[0])).Replace(Str(a[1]), Str(a[2]).Replace("$", "$$", StringComparison.Ordinal));
+            case "regexReplaceAll": Arity(name, a, 3); return ReplaceAll(CompileRegex(Str(a[0])), Str(a[1]), Str(a[2]), expand: true);
+            case "regexReplaceAllLiteral": Arity(name, a, 3); return ReplaceAll(CompileRegex(Str(a[0])), Str(a[1]), Str(a[2]), expand: false);
             case "fromJson": Arity(name, a, 1); return FromJson(Str(a[0]));
             case "duration" or "duration_seconds":
                 Arity(name, a, 1);
@@ -240,14 +232,14 @@ internal static class TemplateFunctions
                 }
 
                 return Int(a[0]) % Int(a[1]);
-            case "max": MinArity(name, a, 1); return a.Select(Int).Max();
-            case "min": MinArity(name, a, 1); return a.Select(Int).Min();
-            case "addf": return a.Select(Float).Sum();
-            case "subf": MinArity(name, a, 1); return a.Skip(1).Aggregate(Float(a[0]), (x, y) => x - Float(y));
-            case "mulf": MinArity(name, a, 1); return a.Skip(1).Aggregate(Float(a[0]), (x, y) => x * Float(y));
-            case "divf": MinArity(name, a, 1); return a.Skip(1).Aggregate(Float(a[0]), (x, y) => x / Float(y));
-            case "maxf": MinArity(name, a, 1); return a.Select(Float).Max();
-            case "minf": MinArity(name, a, 1); return a.Select(Float).Min();
+            case "max": MinArity(name, a, 1); return FoldInt(a, Math.Max);
+            case "min": MinArity(name, a, 1); return FoldInt(a, Math.Min);
+            case "addf": return a.Count == 0 ? 0.0 : FoldFloat(a, static (x, y) => x + y);
+            case "subf": MinArity(name, a, 1); return FoldFloat(a, static (x, y) => x - y);
+            case "mulf": MinArity(name, a, 1); return FoldFloat(a, static (x, y) => x * y);
+            case "divf": MinArity(name, a, 1); return FoldFloat(a, static (x, y) => x / y);
+            case "maxf": MinArity(name, a, 1); return FoldFloat(a, Math.Max);
+            case "minf": MinArity(name, a, 1); return FoldFloat(a, Math.Min);
             case "ceil": Arity(name, a, 1); return Math.Ceiling(Float(a[0]));
             case "floor": Arity(name, a, 1); return Math.Floor(Float(a[0]));
             case "round":
@@ -344,6 +336,29 @@ internal static class TemplateFunctions
         string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => 0,
     };
+
+    /// <summary>Folds from the first argument (the delegates are static, so nothing is allocated per call).</summary>
+    private static object FoldInt(List<object?> a, Func<long, long, long> op)
+    {
+        var acc = Int(a[0]);
+        for (var i = 1; i < a.Count; i++)
+        {
+            acc = op(acc, Int(a[i]));
+        }
+
+        return acc;
+    }
+
+    private static object FoldFloat(List<object?> a, Func<double, double, double> op)
+    {
+        var acc = Float(a[0]);
+        for (var i = 1; i < a.Count; i++)
+        {
+            acc = op(acc, Float(a[i]));
+        }
+
+        return acc;
+    }
 
     private static object Fold(List<object?> a, long seed, Func<long, long, long> op)
     {
@@ -443,13 +458,42 @@ internal static class TemplateFunctions
 
     private static string TrimSuffix(string s, string suffix) => suffix.Length > 0 && s.EndsWith(suffix, StringComparison.Ordinal) ? s[..^suffix.Length] : s;
 
+    /// <summary>
+    /// Go's strings.Replace: the first <paramref name="n"/> matches (all when n &lt; 0); an empty
+    /// <paramref name="old"/> matches before each rune and at the end.
+    /// </summary>
     private static string ReplaceN(string s, string old, string replacement, long n)
     {
-        var sb = new StringBuilder();
-        var pos = 0;
-        for (var i = 0; i < n; i++)
+        if (n == 0 || (old.Length > 0 && !s.Contains(old, StringComparison.Ordinal)))
         {
-            var found = old.Length == 0 ? -1 : s.IndexOf(old, pos, StringComparison.Ordinal);
+            return s;
+        }
+
+        var sb = new StringBuilder(s.Length);
+        var pos = 0;
+        for (var done = 0L; n < 0 || done < n; done++)
+        {
+            if (old.Length == 0)
+            {
+                if (pos > s.Length)
+                {
+                    break;
+                }
+
+                sb.Append(replacement);
+                if (pos == s.Length)
+                {
+                    pos++;
+                    break;
+                }
+
+                var width = char.IsSurrogatePair(s, pos) ? 2 : 1;
+                sb.Append(s, pos, width);
+                pos += width;
+                continue;
+            }
+
+            var found = s.IndexOf(old, pos, StringComparison.Ordinal);
             if (found < 0)
             {
                 break;
@@ -459,7 +503,22 @@ internal static class TemplateFunctions
             pos = found + old.Length;
         }
 
-        return sb.Append(s, pos, s.Length - pos).ToString();
+        if (pos < s.Length)
+        {
+            sb.Append(s, pos, s.Length - pos);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Sha3Hex(string text)
+    {
+        if (!SHA3_256.IsSupported)
+        {
+            throw new TemplateException("Hash: SHA3-256 is not available on this platform");
+        }
+
+        return Convert.ToHexStringLower(SHA3_256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     private static string Indent(int spaces, string s)
@@ -468,11 +527,60 @@ internal static class TemplateFunctions
         return pad + s.Replace("\n", "\n" + pad, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Go's ReplaceAllString (<paramref name="expand"/>: $1 and ${name} per Regexp.Expand) or
+    /// ReplaceAllLiteralString. As in Go, an empty match right after the previous match is skipped.
+    /// </summary>
+    private static string ReplaceAll(Regex regex, string input, string replacement, bool expand)
+    {
+        var match = regex.Match(input);
+        if (!match.Success)
+        {
+            return input;
+        }
+
+        var sb = new StringBuilder(input.Length + replacement.Length);
+        var pos = 0;
+        var previousEnd = -1;
+        for (; match.Success; match = match.NextMatch())
+        {
+            if (match.Length == 0 && match.Index == previousEnd)
+            {
+                continue;
+            }
+
+            sb.Append(input, pos, match.Index - pos);
+            if (expand)
+            {
+                GoRegexExpansion.Append(sb, replacement, match);
+            }
+            else
+            {
+                sb.Append(replacement);
+            }
+
+            pos = previousEnd = match.Index + match.Length;
+        }
+
+        return sb.Append(input, pos, input.Length - pos).ToString();
+    }
+
     private static Regex CompileRegex(string pattern)
     {
+        if (s_regexes.TryGetValue(pattern, out var cached))
+        {
+            return cached;
+        }
+
         try
         {
-            return new Regex(RegexSyntax.ToDotNet(pattern), RegexOptions.CultureInvariant);
+            var regex = new Regex(RegexSyntax.ToDotNet(pattern), RegexOptions.CultureInvariant);
+            if (s_regexes.Count < RegexCacheSize)
+            {
+                s_regexes.TryAdd(pattern, regex);
+            }
+
+            return regex;
         }
         catch (ArgumentException e)
         {

@@ -13,6 +13,12 @@ internal sealed record RangeNode(TemplatePipeline Source, string? KeyVariable, s
 
 internal sealed record BreakNode(bool IsContinue) : TemplateNode;
 
+/// <summary><c>{{template "name" pipeline}}</c> (and the call half of <c>{{block}}</c>); no pipeline means a nil dot.</summary>
+internal sealed record TemplateCallNode(string Name, TemplatePipeline? Pipeline) : TemplateNode;
+
+/// <summary>A parsed template: the main body and the bodies named by <c>define</c>/<c>block</c>.</summary>
+internal sealed record ParsedTemplate(List<TemplateNode> Main, Dictionary<string, List<TemplateNode>> Definitions);
+
 /// <summary><c>$x := a | b c</c>: declared (or assigned) variables and the commands.</summary>
 internal sealed record TemplatePipeline(List<string> Variables, bool IsAssignment, List<TemplateCommand> Commands);
 

@@ -4,31 +4,45 @@ using System.Text;
 namespace Runestone.LogQL.Templates;
 
 /// <summary>
-/// Parses the subset of Go's text/template that LogQL uses: text, <c>{{pipeline}}</c> with
-/// <c>{{-</c>/<c>-}}</c> trimming, comments, variables, <c>if</c>/<c>else if</c>/<c>else</c>,
-/// <c>range</c> (with <c>$i, $v :=</c>), <c>with</c>, <c>break</c>/<c>continue</c>, and pipelines of
-/// functions, fields, literals and parenthesised pipelines.
+/// Parses Go's text/template as LogQL and Promtail use it: text, <c>{{pipeline}}</c> with
+/// <c>{{- </c>/<c> -}}</c> trimming, comments, variables (declared <c>:=</c>, assigned <c>=</c>),
+/// <c>if</c>/<c>else if</c>, <c>with</c>/<c>else with</c>, <c>range</c> (with <c>$i, $v :=</c>, <c>break</c>,
+/// <c>continue</c>), <c>define</c>, <c>template</c>, <c>block</c>, and pipelines of functions, fields,
+/// literals and parenthesised pipelines. Like Go's parser it rejects unknown functions, undefined
+/// variables and <c>break</c>/<c>continue</c> outside <c>range</c> before anything runs.
 /// </summary>
 internal sealed class TemplateParser
 {
     private readonly string _text;
+    private readonly TemplateFunctionSet _functions;
+    private readonly Dictionary<string, List<TemplateNode>> _definitions = new(StringComparer.Ordinal);
+    private List<string> _variables = ["$"];
+    private int _rangeDepth;
+    private int _controlDepth;
     private int _pos;
     private List<string> _tokens = [];
     private int _t;
 
-    private TemplateParser(string text) => _text = text;
-
-    public static List<TemplateNode> Parse(string text)
+    private TemplateParser(string text, TemplateFunctionSet functions)
     {
-        var parser = new TemplateParser(text);
+        _text = text;
+        _functions = functions;
+    }
+
+    public static ParsedTemplate Parse(string text, TemplateFunctionSet functions)
+    {
+        var parser = new TemplateParser(text, functions);
         var nodes = parser.ParseList(out var terminator);
         if (terminator is not null)
         {
             throw new TemplateException($"template: unexpected {{{{{terminator}}}}}");
         }
 
-        return nodes;
+        return new ParsedTemplate(nodes, parser._definitions);
     }
+
+    /// <summary>Go's lexer trims and separates on these four only, not on all Unicode white space.</summary>
+    private static bool IsGoSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
 
     /// <summary>Parses nodes until end of text or an {{end}}/{{else...}} action, returned in <paramref name="terminator"/>.</summary>
     private List<TemplateNode> ParseList(out string? terminator)
@@ -47,17 +61,25 @@ internal sealed class TemplateParser
 
             var text = _text[_pos..open];
             var actionStart = open + 2;
-            if (actionStart + 1 < _text.Length && _text[actionStart] == '-' && char.IsWhiteSpace(_text[actionStart + 1]))
+
+            // "{{- " trims the text before; "{{-3}}" is the number -3.
+            if (actionStart + 1 < _text.Length && _text[actionStart] == '-' && IsGoSpace(_text[actionStart + 1]))
             {
-                text = text.TrimEnd();
+                text = text.TrimEnd(' ', '\t', '\r', '\n');
                 actionStart += 2;
             }
 
             AddText(nodes, text);
+            if (string.CompareOrdinal(_text, actionStart, "/*", 0, 2) == 0)
+            {
+                SkipComment(actionStart);
+                continue;
+            }
+
             var close = FindClose(actionStart);
             var actionEnd = close;
             var trimAfter = false;
-            if (close - 2 >= actionStart && _text[close - 1] == '-' && char.IsWhiteSpace(_text[close - 2]))
+            if (close - 2 >= actionStart && _text[close - 1] == '-' && IsGoSpace(_text[close - 2]))
             {
                 actionEnd = close - 1;
                 trimAfter = true;
@@ -66,24 +88,10 @@ internal sealed class TemplateParser
             _pos = close + 2;
             if (trimAfter)
             {
-                while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos]))
-                {
-                    _pos++;
-                }
+                SkipSpaceAfterAction();
             }
 
-            var action = _text[actionStart..actionEnd].Trim();
-            if (action.StartsWith("/*", StringComparison.Ordinal))
-            {
-                if (!action.EndsWith("*/", StringComparison.Ordinal))
-                {
-                    throw new TemplateException("template: unclosed comment");
-                }
-
-                continue;
-            }
-
-            _tokens = Tokenize(action);
+            _tokens = Tokenize(_text[actionStart..actionEnd]);
             _t = 0;
             if (_tokens.Count == 0)
             {
@@ -93,10 +101,11 @@ internal sealed class TemplateParser
             switch (_tokens[0])
             {
                 case "end":
+                    ExpectActionEnd(1, "end");
                     terminator = "end";
                     return nodes;
                 case "else":
-                    terminator = _tokens.Count > 1 ? "else " + _tokens[1] : "else";
+                    terminator = ElseTerminator();
                     return nodes;
                 case "if" or "with":
                     nodes.Add(ParseIf(_tokens[0] == "with", 1));
@@ -105,14 +114,88 @@ internal sealed class TemplateParser
                     nodes.Add(ParseRange());
                     break;
                 case "break" or "continue":
+                    ExpectActionEnd(1, _tokens[0]);
+                    if (_rangeDepth == 0)
+                    {
+                        throw new TemplateException($"template: {{{{{_tokens[0]}}}}} outside {{{{range}}}}");
+                    }
+
                     nodes.Add(new BreakNode(_tokens[0] == "continue"));
                     break;
-                case "define" or "template" or "block":
-                    throw new TemplateException($"template: {_tokens[0]} is not supported in LogQL templates");
+                case "define":
+                    ParseDefine();
+                    break;
+                case "template":
+                    nodes.Add(ParseTemplateCall());
+                    break;
+                case "block":
+                    nodes.Add(ParseBlock());
+                    break;
                 default:
-                    nodes.Add(new ActionNode(ParsePipeline(allowDeclaration: true)));
+                    nodes.Add(new ActionNode(ParsePipeline(allowDeclaration: true, "command")));
+                    ExpectActionEnd(_t, "command");
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A comment must start right after "{{" (or "{{- ") and end right before "}}" (or " -}}");
+    /// it may span lines and contain "}}".
+    /// </summary>
+    private void SkipComment(int start)
+    {
+        var end = _text.IndexOf("*/", start + 2, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            throw new TemplateException("template: unclosed comment");
+        }
+
+        var after = end + 2;
+        if (after < _text.Length && IsGoSpace(_text[after]) && string.CompareOrdinal(_text, after + 1, "-}}", 0, 3) == 0)
+        {
+            _pos = after + 4;
+            SkipSpaceAfterAction();
+        }
+        else if (string.CompareOrdinal(_text, after, "}}", 0, 2) == 0)
+        {
+            _pos = after + 2;
+        }
+        else
+        {
+            throw new TemplateException("template: comment ends before closing delimiter");
+        }
+    }
+
+    private void SkipSpaceAfterAction()
+    {
+        while (_pos < _text.Length && IsGoSpace(_text[_pos]))
+        {
+            _pos++;
+        }
+    }
+
+    /// <summary>"else", or "else if"/"else with" leaving the condition's tokens for the caller (from token 2).</summary>
+    private string ElseTerminator()
+    {
+        if (_tokens.Count == 1)
+        {
+            return "else";
+        }
+
+        if (_tokens[1] is "if" or "with")
+        {
+            return "else " + _tokens[1];
+        }
+
+        throw new TemplateException($"template: unexpected \"{_tokens[1]}\" in else");
+    }
+
+    private void ExpectActionEnd(int consumed, string context)
+    {
+        if (consumed < _tokens.Count)
+        {
+            throw new TemplateException($"template: unexpected \"{_tokens[consumed]}\" in {context}");
         }
     }
 
@@ -165,65 +248,216 @@ internal sealed class TemplateParser
 
     private IfNode ParseIf(bool isWith, int conditionStart)
     {
-        _t = conditionStart;
-        var condition = ParsePipeline(allowDeclaration: true);
-        var then = ParseList(out var terminator);
-        List<TemplateNode>? otherwise = null;
-        if (terminator == "else")
+        var mark = _variables.Count;
+        _controlDepth++;
+        try
         {
-            otherwise = ParseList(out terminator);
-            Expect(terminator, "end");
-        }
-        else if (terminator is "else if" or "else with")
-        {
-            // {{else if x}} is {{else}}{{if x}}...{{end}} sharing the outer {{end}}.
-            otherwise = [ParseIf(terminator == "else with", 2)];
+            _t = conditionStart;
+            var context = isWith ? "with" : "if";
+            var condition = ParsePipeline(allowDeclaration: true, context);
+            ExpectActionEnd(_t, context);
+            var then = ParseList(out var terminator);
+            List<TemplateNode>? otherwise = null;
+            if (terminator == "else")
+            {
+                otherwise = ParseList(out terminator);
+                Expect(terminator, "end");
+            }
+            else if (terminator == "else " + context)
+            {
+                // {{else if x}} is {{else}}{{if x}}...{{end}} sharing the outer {{end}}; so is {{else with x}} in a with.
+                otherwise = [ParseIf(isWith, 2)];
+            }
+            else
+            {
+                Expect(terminator, "end");
+            }
+
             return new IfNode(condition, then, otherwise, isWith);
         }
-        else
+        finally
         {
-            Expect(terminator, "end");
+            _variables.RemoveRange(mark, _variables.Count - mark);
+            _controlDepth--;
         }
-
-        return new IfNode(condition, then, otherwise, isWith);
     }
 
     private RangeNode ParseRange()
     {
-        _t = 1;
-        string? key = null, value = null;
-        if (_t < _tokens.Count && _tokens[_t].StartsWith('$'))
+        var mark = _variables.Count;
+        _controlDepth++;
+        try
         {
-            var save = _t;
-            var first = _tokens[_t++];
-            if (_t < _tokens.Count && _tokens[_t] == ",")
+            _t = 1;
+            string? key = null, value = null;
+            if (_t < _tokens.Count && _tokens[_t].StartsWith('$'))
             {
-                _t++;
-                key = first;
-                value = _tokens[_t++];
-                ExpectToken(":=");
+                var save = _t;
+                var first = _tokens[_t++];
+                if (_t < _tokens.Count && _tokens[_t] == ",")
+                {
+                    _t++;
+                    key = first;
+                    value = _t < _tokens.Count && _tokens[_t].StartsWith('$') && !_tokens[_t].Contains('.', StringComparison.Ordinal)
+                        ? _tokens[_t++]
+                        : throw new TemplateException("template: range can only initialize variables");
+                    ExpectToken(":=");
+                }
+                else if (_t < _tokens.Count && _tokens[_t] == ":=")
+                {
+                    _t++;
+                    value = first;
+                }
+                else
+                {
+                    _t = save;
+                }
             }
-            else if (_t < _tokens.Count && _tokens[_t] == ":=")
+
+            if (key is not null)
             {
-                _t++;
-                value = first;
+                _variables.Add(key);
             }
-            else
+
+            if (value is not null)
             {
-                _t = save;
+                _variables.Add(value);
+            }
+
+            var source = ParsePipeline(allowDeclaration: false, "range");
+            ExpectActionEnd(_t, "range");
+
+            // break and continue belong to the body; the else list runs outside the loop.
+            _rangeDepth++;
+            var body = ParseList(out var terminator);
+            _rangeDepth--;
+            List<TemplateNode>? otherwise = null;
+            if (terminator == "else")
+            {
+                otherwise = ParseList(out terminator);
+            }
+
+            Expect(terminator, "end");
+            return new RangeNode(source, key, value, body, otherwise);
+        }
+        finally
+        {
+            _variables.RemoveRange(mark, _variables.Count - mark);
+            _controlDepth--;
+        }
+    }
+
+    /// <summary><c>{{define "name"}}...{{end}}</c>: only at the top level, like Go's parser.</summary>
+    private void ParseDefine()
+    {
+        if (_controlDepth > 0)
+        {
+            throw new TemplateException("template: unexpected <define> in command");
+        }
+
+        var name = TemplateName(1, "define clause");
+        ExpectActionEnd(2, "define clause");
+        AddDefinition(name, ParseDefinitionBody("define clause"));
+    }
+
+    /// <summary><c>{{template "name"}}</c> runs with a nil dot; <c>{{template "name" pipeline}}</c> with the pipeline's value.</summary>
+    private TemplateCallNode ParseTemplateCall()
+    {
+        var name = TemplateName(1, "template clause");
+        TemplatePipeline? pipeline = null;
+        if (_tokens.Count > 2)
+        {
+            _t = 2;
+            pipeline = ParsePipeline(allowDeclaration: true, "template clause");
+            ExpectActionEnd(_t, "template clause");
+        }
+
+        return new TemplateCallNode(name, pipeline);
+    }
+
+    /// <summary><c>{{block "name" pipeline}}T{{end}}</c> is <c>{{define "name"}}T{{end}}{{template "name" pipeline}}</c>.</summary>
+    private TemplateCallNode ParseBlock()
+    {
+        var name = TemplateName(1, "block clause");
+        if (_tokens.Count == 2)
+        {
+            throw new TemplateException("template: missing value for block clause");
+        }
+
+        _t = 2;
+        var pipeline = ParsePipeline(allowDeclaration: true, "block clause");
+        ExpectActionEnd(_t, "block clause");
+        AddDefinition(name, ParseDefinitionBody("block clause"));
+        return new TemplateCallNode(name, pipeline);
+    }
+
+    /// <summary>A named template is its own tree: it sees only <c>$</c> and is outside any range.</summary>
+    private List<TemplateNode> ParseDefinitionBody(string context)
+    {
+        var (variables, rangeDepth) = (_variables, _rangeDepth);
+        _variables = ["$"];
+        _rangeDepth = 0;
+        _controlDepth++;
+        try
+        {
+            var body = ParseList(out var terminator);
+            if (terminator != "end")
+            {
+                throw new TemplateException($"template: unexpected {(terminator is null ? "EOF" : "{{" + terminator + "}}")} in {context}");
+            }
+
+            return body;
+        }
+        finally
+        {
+            (_variables, _rangeDepth) = (variables, rangeDepth);
+            _controlDepth--;
+        }
+    }
+
+    private string TemplateName(int index, string context)
+    {
+        if (index >= _tokens.Count)
+        {
+            throw new TemplateException($"template: unexpected end in {context}");
+        }
+
+        var token = _tokens[index];
+        if (token[0] is not ('"' or '`'))
+        {
+            throw new TemplateException($"template: unexpected \"{token}\" in {context}");
+        }
+
+        return Unquote(token);
+    }
+
+    /// <summary>Go keeps the first non-empty body of a name; two non-empty bodies are an error.</summary>
+    private void AddDefinition(string name, List<TemplateNode> body)
+    {
+        if (_definitions.TryGetValue(name, out var existing) && !IsEmpty(existing))
+        {
+            if (!IsEmpty(body))
+            {
+                throw new TemplateException($"template: multiple definition of template \"{name}\"");
+            }
+
+            return;
+        }
+
+        _definitions[name] = body;
+    }
+
+    private static bool IsEmpty(List<TemplateNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            if (node is not TextNode text || !string.IsNullOrWhiteSpace(text.Text))
+            {
+                return false;
             }
         }
 
-        var source = ParsePipeline(allowDeclaration: false);
-        var body = ParseList(out var terminator);
-        List<TemplateNode>? otherwise = null;
-        if (terminator == "else")
-        {
-            otherwise = ParseList(out terminator);
-        }
-
-        Expect(terminator, "end");
-        return new RangeNode(source, key, value, body, otherwise);
+        return true;
     }
 
     private static void Expect(string? terminator, string expected)
@@ -244,7 +478,7 @@ internal sealed class TemplateParser
         _t++;
     }
 
-    private TemplatePipeline ParsePipeline(bool allowDeclaration)
+    private TemplatePipeline ParsePipeline(bool allowDeclaration, string context)
     {
         var variables = new List<string>();
         var isAssignment = false;
@@ -253,6 +487,9 @@ internal sealed class TemplateParser
             variables.Add(_tokens[_t]);
             isAssignment = _tokens[_t + 1] == "=";
             _t += 2;
+
+            // Go records the name on either form; assigning one never declared fails when it runs.
+            _variables.Add(variables[0]);
         }
 
         var commands = new List<TemplateCommand>();
@@ -266,7 +503,7 @@ internal sealed class TemplateParser
 
             if (operands.Count == 0)
             {
-                throw new TemplateException("template: missing value for command");
+                throw new TemplateException($"template: missing value for {context}");
             }
 
             commands.Add(new TemplateCommand(operands));
@@ -285,7 +522,7 @@ internal sealed class TemplateParser
         var token = _tokens[_t++];
         if (token == "(")
         {
-            var inner = ParsePipeline(allowDeclaration: false);
+            var inner = ParsePipeline(allowDeclaration: false, "parenthesized pipeline");
             ExpectToken(")");
             var path = Array.Empty<string>();
             if (_t < _tokens.Count && _tokens[_t].StartsWith('.') && _tokens[_t].Length > 1 && !char.IsAsciiDigit(_tokens[_t][1]))
@@ -309,6 +546,12 @@ internal sealed class TemplateParser
         if (token[0] == '$')
         {
             var dot = token.IndexOf('.');
+            var name = dot < 0 ? token : token[..dot];
+            if (!_variables.Contains(name))
+            {
+                throw new TemplateException($"template: undefined variable \"{name}\"");
+            }
+
             return dot < 0 ? new FieldOperand(token, []) : new FieldOperand(token[..dot], token[(dot + 1)..].Split('.'));
         }
 
@@ -356,7 +599,7 @@ internal sealed class TemplateParser
 
         if (char.IsAsciiLetter(token[0]) || token[0] == '_')
         {
-            if (!TemplateFunctions.Exists(token))
+            if (!_functions.Contains(token))
             {
                 throw new TemplateException($"template: function \"{token}\" not defined");
             }
@@ -421,7 +664,7 @@ internal sealed class TemplateParser
         while (i < action.Length)
         {
             var c = action[i];
-            if (char.IsWhiteSpace(c))
+            if (IsGoSpace(c))
             {
                 i++;
                 continue;
@@ -450,7 +693,7 @@ internal sealed class TemplateParser
             }
             else
             {
-                while (i < action.Length && !char.IsWhiteSpace(action[i]) && action[i] is not ('(' or ')' or '|' or ',' or '"' or '`')
+                while (i < action.Length && !IsGoSpace(action[i]) && action[i] is not ('(' or ')' or '|' or ',' or '"' or '`')
                     && !(action[i] == ':' && i + 1 < action.Length && action[i + 1] == '=')
                     && !(action[i] == '=' && i > start))
                 {

@@ -8,7 +8,7 @@ namespace Runestone.Agent.Pipeline.Stages;
 /// <c>replace</c>: every captured group of every match in the source (the line by default) is
 /// replaced by the template's output, where <c>.Value</c> is the captured text; named groups are also extracted.
 /// </summary>
-public sealed class ReplaceStage(string expression, string? source, GoTemplate replacement) : Stage
+public sealed class ReplaceStage(string expression, string? source, StageTemplate replacement) : Stage
 {
     private readonly Regex _regex = GoRegex.Compile(expression, anchored: false);
 
@@ -32,8 +32,8 @@ public sealed class ReplaceStage(string expression, string? source, GoTemplate r
             return true;
         }
 
-        var data = TemplateStage.TemplateData(entry);
         var sb = new StringBuilder(input.Length);
+        List<(string Name, string Value)>? named = null;
         var pos = 0;
         foreach (Match m in matches)
         {
@@ -45,11 +45,15 @@ public sealed class ReplaceStage(string expression, string? source, GoTemplate r
                     continue;
                 }
 
-                data["Value"] = group.Value;
-                var replaced = replacement.Execute(data);
+                // Promtail's replace data is the extracted map and .Value (no .Entry); a failing template changes nothing.
+                if (!replacement.TryRender(entry.Extracted, group.Value, entry: null, out var replaced))
+                {
+                    return true;
+                }
+
                 if (!int.TryParse(group.Name, out _))
                 {
-                    entry.Extracted[group.Name] = group.Value;
+                    (named ??= []).Add((group.Name, group.Value));
                 }
 
                 sb.Append(input, pos, group.Index - pos).Append(replaced);
@@ -58,6 +62,16 @@ public sealed class ReplaceStage(string expression, string? source, GoTemplate r
         }
 
         sb.Append(input, pos, input.Length - pos);
+
+        // Every template saw the extracted map as it was before this stage.
+        if (named is not null)
+        {
+            foreach (var (name, value) in named)
+            {
+                entry.Extracted[name] = value;
+            }
+        }
+
         if (source is null)
         {
             entry.Line = sb.ToString();

@@ -182,6 +182,20 @@ public class MetricQueryTests
         Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
     }
 
+    // A hinted label the stream already has (level here) is not awaited from the line, and the
+    // line's own level (renamed level_extracted) does not count for status, which is still read.
+    [Theory]
+    [InlineData("sum by (level, status) (count_over_time({f=\"logfmt\"} | logfmt --strict [10s]))", new[] { "{level=\"info\", status=\"500\"}=1" })]
+    [InlineData("sum by (level, status) (count_over_time({f=\"json\"} | json [10s]))", new[] { "{level=\"info\", status=\"503\"}=1" })]
+    [InlineData("sum by (app) (count_over_time({f=\"logfmt\"} | logfmt --strict | status=\"500\" [10s]))", new[] { "{app=\"h\"}=1" })]
+    public void Hinted_stream_labels_are_not_awaited_from_the_line(string query, string[] expected)
+    {
+        var source = new InMemoryStreamSource()
+            .Add("{app=\"h\", f=\"logfmt\", level=\"info\"}", (1 * S, "level=warn status=500 c=x=y"))
+            .Add("{app=\"h\", f=\"json\", level=\"info\"}", (2 * S, "{\"level\":\"warn\",\"status\":503,\"tail\":"));
+        Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
+    }
+
     [Fact]
     public void Range_query_over_the_points_limit_is_rejected()
     {

@@ -11,35 +11,9 @@ internal sealed class ExtractedLabels
 
     public void Begin() => _seen.Clear();
 
-    /// <summary>Distinct labels added since <see cref="Begin"/>.</summary>
-    public int Count => _seen.Count;
 
-    /// <summary>
-    /// How many distinct labels a parser given <paramref name="hints"/> must extract before it may
-    /// stop reading the line (Loki's parser hints stop once all required labels are extracted).
-    /// Reserved <c>__</c> names never come from a line; with no hints, or none a line can supply,
-    /// there is no early stop.
-    /// </summary>
-    public static int RequiredBeforeStop(IReadOnlySet<string>? hints)
-    {
-        if (hints is null)
-        {
-            return int.MaxValue;
-        }
-
-        var count = 0;
-        foreach (var name in hints)
-        {
-            if (!name.StartsWith("__", StringComparison.Ordinal))
-            {
-                count++;
-            }
-        }
-
-        return count == 0 ? int.MaxValue : count;
-    }
-
-    public void Add(LabelsBuilder labels, string name, string value)
+    /// <summary>Sets the label (renamed with <c>_extracted</c> over a stream or metadata label); returns the name set, or null for a repeated key.</summary>
+    public string? Add(LabelsBuilder labels, string name, string value)
     {
         if (labels.BaseHas(name))
         {
@@ -50,11 +24,12 @@ internal sealed class ExtractedLabels
         {
             if (ReferenceEquals(seen, name) || seen == name)
             {
-                return;
+                return null;
             }
         }
 
         _seen.Add(name);
         labels.Set(name, value);
+        return name;
     }
 }

@@ -13,13 +13,14 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
     private readonly NameCache _names = new(hints);
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
-    private readonly int _required = ExtractedLabels.RequiredBeforeStop(hints);
+    private readonly ParserHints? _hints = ParserHints.From(hints);
     private byte[] _prefix = new byte[128];
     private byte[] _scratch = new byte[256];
 
     public override bool Process(long timestampNs, ref ReadOnlySpan<byte> line, LabelsBuilder labels)
     {
         _extracted.Begin();
+        _hints?.Begin(labels);
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         try
         {
@@ -49,6 +50,7 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
                 return false;
             }
 
+            string? added = null;
             var key = Unescaped(ref reader);
             var name = _names.Lookup(_prefix.AsSpan(0, prefixLength), key, out var descend);
             reader.Read();
@@ -80,22 +82,20 @@ internal sealed class JsonStage(IReadOnlySet<string>? hints = null) : Stage
                     reader.Skip();
                     break;
                 case JsonTokenType.String when name is not null:
-                    _extracted.Add(labels, name, _values.Get(Unescaped(ref reader)));
+                    added = _extracted.Add(labels, name, _values.Get(Unescaped(ref reader)));
                     break;
                 case JsonTokenType.Number when name is not null:
-                    _extracted.Add(labels, name, _values.Get(reader.ValueSpan));
+                    added = _extracted.Add(labels, name, _values.Get(reader.ValueSpan));
                     break;
                 case JsonTokenType.True when name is not null:
-                    _extracted.Add(labels, name, "true");
+                    added = _extracted.Add(labels, name, "true");
                     break;
                 case JsonTokenType.False when name is not null:
-                    _extracted.Add(labels, name, "false");
+                    added = _extracted.Add(labels, name, "false");
                     break;
-                default:
-                    continue;
             }
 
-            if (name is not null && _extracted.Count >= _required)
+            if (added is not null && _hints is not null && _hints.Extracted(added))
             {
                 return true;
             }

@@ -16,14 +16,14 @@ internal sealed class LogfmtStage : Stage
     private readonly NameCache _names;
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
-    private readonly int _required;
+    private readonly ParserHints? _hints;
     private byte[] _scratch = new byte[256];
 
     public LogfmtStage(bool strict, bool keepEmpty, IReadOnlyList<Syntax.LabelExtraction> parameters, IReadOnlySet<string>? hints = null)
     {
         _names = new NameCache(hints);
         // Parameters name their own labels, which hints do not count: no early stop then.
-        _required = parameters.Count > 0 ? int.MaxValue : ExtractedLabels.RequiredBeforeStop(hints);
+        _hints = parameters.Count > 0 ? null : ParserHints.From(hints);
         _strict = strict;
         _keepEmpty = keepEmpty;
         if (parameters.Count > 0)
@@ -39,6 +39,7 @@ internal sealed class LogfmtStage : Stage
     public override bool Process(long timestampNs, ref ReadOnlySpan<byte> line, LabelsBuilder labels)
     {
         _extracted.Begin();
+        _hints?.Begin(labels);
         var pos = 0;
         while (true)
         {
@@ -91,8 +92,7 @@ internal sealed class LogfmtStage : Stage
                     return true;
                 }
 
-                Add(labels, key, quoted);
-                if (_extracted.Count >= _required)
+                if (Add(labels, key, quoted))
                 {
                     return true;
                 }
@@ -118,8 +118,7 @@ internal sealed class LogfmtStage : Stage
                 continue;
             }
 
-            Add(labels, key, line[valueStart..pos]);
-            if (_extracted.Count >= _required)
+            if (Add(labels, key, line[valueStart..pos]))
             {
                 return true;
             }
@@ -163,16 +162,18 @@ internal sealed class LogfmtStage : Stage
         }
     }
 
-    private void Add(LabelsBuilder labels, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <summary>Adds the pair; returns true when the hinted labels are all extracted (stop reading).</summary>
+    private bool Add(LabelsBuilder labels, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         if (_requested is null)
         {
-            if (_names.Get([], key) is { } name)
+            if (_names.Get([], key) is not { } name)
             {
-                _extracted.Add(labels, name, _values.Get(value));
+                return false;
             }
 
-            return;
+            var added = _extracted.Add(labels, name, _values.Get(value));
+            return _hints is not null && _hints.Extracted(added);
         }
 
         foreach (var (requestedKey, label) in _requested)
@@ -182,6 +183,8 @@ internal sealed class LogfmtStage : Stage
                 _extracted.Add(labels, label, _values.Get(value));
             }
         }
+
+        return false;
     }
 
     private bool TryReadQuoted(ReadOnlySpan<byte> line, ref int pos, out ReadOnlySpan<byte> value)

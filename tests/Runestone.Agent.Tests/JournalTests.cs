@@ -255,6 +255,46 @@ public sealed class JournalTests
         Assert.Contains(";i=2;", saved, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_journal_path_that_does_not_exist_shows_as_not_ready_with_the_reason()
+    {
+        using var dir = new TempDir();
+        var log = new List<string>();
+        var loaded = ConfigLoader.Load($$"""
+            positions:
+              filename: {{dir.File("positions.yaml")}}
+            clients: [{url: http://127.0.0.1:9/loki/api/v1/push}]
+            scrape_configs:
+              - job_name: j
+                journal:
+                  path: {{dir.File("missing")}}
+                  labels: {job: j}
+            """, false);
+        Assert.Empty(loaded.Errors);
+        var agent = new AgentRuntime(loaded.Config, TimeProvider.System, line => { lock (log) { log.Add(line); } });
+        await agent.StartAsync(null, default);
+        try
+        {
+            var deadline = Environment.TickCount64 + 10_000;
+            while (agent.Targets()[0].Details.StartsWith("starting", StringComparison.Ordinal) && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            var target = Assert.Single(agent.Targets());
+            Assert.False(target.Ready);
+            Assert.Contains("does not exist", target.Details, StringComparison.Ordinal);
+            lock (log)
+            {
+                Assert.Contains(log, l => l.Contains("journal target j:", StringComparison.Ordinal) && l.Contains("does not exist", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            await agent.DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData("0", "emerg")]
     [InlineData("1", "alert")]

@@ -146,8 +146,10 @@ public sealed class JournalTarget : ITargetReporter, ICommittable, IAsyncDisposa
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        catch (JournalException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A journal that cannot be opened or read (or a sink that went away): the job stops,
+            // /targets shows why, and the other jobs go on.
             State = "error: " + ex.Message;
             _log($"agent: journal target {_scrape.JobName}: {ex.Message}; the target stopped");
             return;

@@ -1,4 +1,5 @@
 using Runestone.Agent.Config;
+using Runestone.Agent.Journal;
 using Runestone.Agent.Metrics;
 using Runestone.Agent.Pipeline;
 using Runestone.Agent.Positions;
@@ -43,6 +44,8 @@ public sealed class AgentRuntime : IAsyncDisposable
     public IReadOnlyList<SyslogTarget> SyslogTargets => [.. _others.OfType<SyslogTarget>()];
 
     public IReadOnlyList<PushApiTarget> PushApiTargets => [.. _others.OfType<PushApiTarget>()];
+
+    public IReadOnlyList<JournalTarget> JournalTargets => [.. _others.OfType<JournalTarget>()];
 
     public IReadOnlyList<FileTargetManager> FileManagers => _fileManagers;
 
@@ -121,6 +124,23 @@ public sealed class AgentRuntime : IAsyncDisposable
                 continue;
             }
 
+            if (scrape.Journal is not null)
+            {
+                if (!JournalReader.IsAvailable)
+                {
+                    _log($"journal target {scrape.JobName}: libsystemd.so.0 not found; install libsystemd0 or remove the journal scrape config");
+                    continue;
+                }
+
+                var runner = new PipelineRunner(PipelineBuilder.Build(scrape.PipelineStages, scrape.PipelineStagesPath, context), sink, _clock);
+                var target = new JournalTarget(scrape, runner, _positions, tailerOptions.Clients, _clock, _log);
+                target.Start();
+                _others.Add(target);
+                _reporters.Add(target);
+                _log($"agent: job {scrape.JobName}: reading the journal {(scrape.Journal.Path.Length == 0 ? "of this machine" : "at " + scrape.Journal.Path)}");
+                continue;
+            }
+
             var discoverers = new List<ITargetDiscoverer>();
             if (scrape.StaticConfigs.Count > 0)
             {
@@ -139,7 +159,7 @@ public sealed class AgentRuntime : IAsyncDisposable
 
             if (discoverers.Count == 0)
             {
-                _log($"agent: job {scrape.JobName}: no static_configs, kubernetes_sd_configs, syslog or loki_push_api; nothing to do");
+                _log($"agent: job {scrape.JobName}: no static_configs, kubernetes_sd_configs, syslog, loki_push_api or journal; nothing to do");
                 continue;
             }
 

@@ -222,5 +222,68 @@ public sealed class ServerIntegrationTests
         Assert.Equal(expected.Count(e => e.Level == "error"), (await QueryAsync(server.BaseAddress, "{job=\"pods\", level=\"error\"}")).Count);
     }
 
+    [Fact]
+    public async Task Journal_entries_arrive_in_the_server_with_relabeled_journal_labels_once_across_a_restart()
+    {
+        using var dir = new TempDir();
+        await using var server = await Server.StartAsync(dir.File("data"), FreePort());
+        var journalDir = Directory.CreateDirectory(dir.File("journal")).FullName;
+        var file = Path.Combine(journalDir, "system.journal");
+        var t = DateTimeOffset.UtcNow.AddMinutes(-30);
+        JournalFiles.Entry Entry(int i) => new(t.AddSeconds(i), ("MESSAGE", $"event {i}"), ("PRIORITY", i % 2 == 0 ? "3" : "6"), ("_SYSTEMD_UNIT", "app.service"), ("_HOSTNAME", "node-7"));
+        JournalFiles.Append(file, [.. Enumerable.Range(0, 5).Select(Entry)]);
+        var yaml = $"""
+            server:
+              disable: true
+            positions:
+              filename: {dir.File("positions.yaml")}
+            clients:
+              - url: {server.BaseAddress}loki/api/v1/push
+                batchwait: 50ms
+            scrape_configs:
+              - job_name: journal
+                journal:
+                  path: {journalDir}
+                  labels:
+                    job: systemd-journal
+                relabel_configs:
+                  - source_labels: [__journal__systemd_unit]
+                    target_label: unit
+                  - source_labels: [__journal_priority_keyword]
+                    target_label: level
+                  - source_labels: [__journal__hostname]
+                    target_label: host
+            """;
+        AgentRuntime NewAgent()
+        {
+            var loaded = ConfigLoader.Load(yaml, false);
+            Assert.Empty(loaded.Errors);
+            return new AgentRuntime(loaded.Config, TimeProvider.System, _ => { });
+        }
+
+        var agent = NewAgent();
+        await agent.StartAsync(null, default);
+        Assert.Equal(5, (await WaitForAsync(server.BaseAddress, "{job=\"systemd-journal\"}", 5)).Count);
+        await agent.DisposeAsync();
+
+        JournalFiles.Append(file, [.. Enumerable.Range(5, 5).Select(Entry)]);
+        agent = NewAgent();
+        await agent.StartAsync(null, default);
+        await WaitForAsync(server.BaseAddress, "{job=\"systemd-journal\"}", 10);
+        await Task.Delay(300);
+        var rows = await QueryAsync(server.BaseAddress, "{job=\"systemd-journal\"}");
+        await agent.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"event {i}"), rows.OrderBy(r => r.Ts).Select(r => r.Line));
+        foreach (var row in rows)
+        {
+            var i = int.Parse(row.Line["event ".Length..], CultureInfo.InvariantCulture);
+            Assert.Equal(UnixNanosOf(t.AddSeconds(i)) / 1000 * 1000, row.Ts);
+            Assert.Equal($"host=node-7,job=systemd-journal,level={(i % 2 == 0 ? "error" : "info")},unit=app.service", row.Labels);
+        }
+
+        Assert.Equal(5, (await QueryAsync(server.BaseAddress, "{job=\"systemd-journal\", level=\"error\"}")).Count);
+    }
+
     private static long UnixNanosOf(DateTimeOffset t) => (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 }

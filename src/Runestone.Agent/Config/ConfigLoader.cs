@@ -25,6 +25,7 @@ public static class ConfigLoader
     private static readonly string[] s_relabel = ["source_labels", "separator", "target_label", "regex", "modulus", "replacement", "action"];
     private static readonly string[] s_syslog = ["listen_address", "listen_protocol", "idle_timeout", "label_structured_data", "labels", "use_incoming_timestamp", "use_rfc5424_message", "max_message_length", "tls_config", "syslog_format"];
     private static readonly string[] s_pushApi = ["server", "labels", "use_incoming_timestamp"];
+    private static readonly string[] s_journal = ["json", "max_age", "path", "matches", "labels"];
     private static readonly string[] s_decompression = ["enabled", "initial_delay", "format"];
 
     /// <summary>Result of loading: the config (may be partial when errors exist), warnings, errors.</summary>
@@ -280,7 +281,7 @@ public static class ConfigLoader
                         }
                     });
                     break;
-                case "journal": w.Warn(p, n, "journal targets need libsystemd, which Runestone's agent does not link; this target is not started"); break;
+                case "journal": s.Journal = LoadJournal(w, n, p); break;
                 default: w.Warn(p, n, "not supported by Runestone's agent, ignored"); break;
             }
         });
@@ -436,6 +437,36 @@ public static class ConfigLoader
         }
 
         return s;
+    }
+
+    private static JournalConfig LoadJournal(YamlWalker w, YamlNode node, string path)
+    {
+        var j = new JournalConfig();
+        w.Map(node, path, s_journal, (k, n, p) =>
+        {
+            switch (k)
+            {
+                case "json": j.Json = w.Bool(n, p); break;
+                case "max_age": j.MaxAge = w.Duration(n, p); break;
+                case "path": j.Path = w.Str(n, p); break;
+                case "matches":
+                    j.Matches = w.Str(n, p);
+                    if (Journal.JournalReader.ValidateMatches(j.Matches) is { } problem)
+                    {
+                        w.Error(p, n, $"invalid journal matches: {problem} (e.g. _TRANSPORT=kernel _SYSTEMD_UNIT=ssh.service)");
+                    }
+
+                    break;
+                case "labels":
+                    foreach (var (lk, lv) in w.StrMap(n, p))
+                    {
+                        j.Labels[lk] = lv;
+                    }
+
+                    break;
+            }
+        });
+        return j;
     }
 
     private static PushApiConfig LoadPushApi(YamlWalker w, YamlNode node, string path)

@@ -137,6 +137,16 @@ public static class ConfigPrinter
                 Kv(sb, 3, "use_incoming_timestamp", pa.UseIncomingTimestamp);
                 Map(sb, 3, "labels", pa.Labels);
             }
+
+            if (s.Journal is { } j)
+            {
+                sb.Append("    journal:\n");
+                Kv(sb, 3, "json", j.Json);
+                Kv(sb, 3, "max_age", DurationText.Format(j.MaxAge));
+                Kv(sb, 3, "path", j.Path);
+                Kv(sb, 3, "matches", j.Matches);
+                Map(sb, 3, "labels", j.Labels);
+            }
         }
 
         return sb.ToString();

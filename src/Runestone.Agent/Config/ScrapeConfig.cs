@@ -23,6 +23,8 @@ public sealed class ScrapeConfig
 
     public PushApiConfig? LokiPushApi { get; set; }
 
+    public JournalConfig? Journal { get; set; }
+
     public bool DecompressionEnabled { get; set; }
 
     public TimeSpan DecompressionInitialDelay { get; set; }

@@ -2,7 +2,11 @@ using Runestone.Agent.Shipping;
 
 namespace Runestone.Agent.Pipeline;
 
-/// <summary>A pipeline shared by the connections of a network target: entries go in one at a time, survivors go to the sink.</summary>
+/// <summary>
+/// A pipeline shared by the connections of a network target (or fed by one reader): entries go in
+/// one at a time, survivors go to the sink, carrying the source and offset they were read at when
+/// the source commits positions (<see cref="ICommittable"/>).
+/// </summary>
 public sealed class PipelineRunner : IAsyncDisposable
 {
     private readonly Pipeline _pipeline;
@@ -12,6 +16,8 @@ public sealed class PipelineRunner : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flusher;
+    private ICommittable? _source;
+    private long _offset = -1;
 
     public PipelineRunner(IReadOnlyList<Stage> stages, IEntrySink sink, TimeProvider clock)
     {
@@ -21,13 +27,25 @@ public sealed class PipelineRunner : IAsyncDisposable
         _flusher = FlushLoopAsync(_stop.Token);
     }
 
-    public async ValueTask ProcessAsync(PipelineEntry entry, CancellationToken cancellationToken)
+    public async ValueTask ProcessAsync(PipelineEntry entry, CancellationToken cancellationToken) =>
+        await ProcessAsync(entry, null, -1, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Runs an entry read at <paramref name="offset"/> of <paramref name="source"/>; what comes out
+    /// carries that offset. False when the entry yielded nothing and no stage holds anything (it was
+    /// dropped), so the source may move its position past it.
+    /// </summary>
+    public async ValueTask<bool> ProcessAsync(PipelineEntry entry, ICommittable? source, long offset, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _source = source;
+            _offset = source is null ? -1 : offset;
             _pipeline.Process(entry);
+            var yielded = _out.Entries.Count > 0 || _pipeline.HasPending;
             await DrainAsync(cancellationToken).ConfigureAwait(false);
+            return yielded;
         }
         finally
         {
@@ -64,7 +82,7 @@ public sealed class PipelineRunner : IAsyncDisposable
     {
         foreach (var e in _out.Entries)
         {
-            await _sink.SendAsync(EntryFinisher.Finish(e, null, 0, -1), ct).ConfigureAwait(false);
+            await _sink.SendAsync(EntryFinisher.Finish(e, _source, 0, _offset), ct).ConfigureAwait(false);
         }
 
         _out.Entries.Clear();

@@ -6,13 +6,13 @@ using YamlDotNet.RepresentationModel;
 namespace Runestone.Agent.Positions;
 
 /// <summary>
-/// Read offsets per file in Promtail's format (<c>positions: {path: "offset"}</c>), saved
-/// atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half of one.
+/// Read positions in Promtail's format (<c>positions: {path: "offset"}</c>): byte offsets per file,
+/// and text positions such as a journal cursor (<c>journal-&lt;job&gt;: "s=…;i=…"</c>), saved atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half of one.
 /// </summary>
 public sealed class PositionsFile : IAsyncDisposable
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _positions = new(StringComparer.Ordinal);
     private readonly string _path;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _syncPeriod;
@@ -60,7 +60,16 @@ public sealed class PositionsFile : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _positions.TryGetValue(key, out var v) ? v : 0;
+            return _positions.TryGetValue(key, out var v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
+        }
+    }
+
+    /// <summary>A text position (a journal cursor); null when none is saved.</summary>
+    public string? GetText(string key)
+    {
+        lock (_lock)
+        {
+            return _positions.TryGetValue(key, out var v) ? v : null;
         }
     }
 
@@ -72,13 +81,16 @@ public sealed class PositionsFile : IAsyncDisposable
         }
     }
 
-    public void Put(string key, long offset)
+    public void Put(string key, long offset) => PutText(key, offset.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Saves a text position (a journal cursor).</summary>
+    public void PutText(string key, string value)
     {
         lock (_lock)
         {
-            if (!_positions.TryGetValue(key, out var old) || old != offset)
+            if (!_positions.TryGetValue(key, out var old) || old != value)
             {
-                _positions[key] = offset;
+                _positions[key] = value;
                 _dirty = true;
             }
         }
@@ -92,11 +104,11 @@ public sealed class PositionsFile : IAsyncDisposable
         }
     }
 
-    public IReadOnlyDictionary<string, long> Snapshot()
+    public IReadOnlyDictionary<string, string> Snapshot()
     {
         lock (_lock)
         {
-            return new Dictionary<string, long>(_positions, StringComparer.Ordinal);
+            return new Dictionary<string, string>(_positions, StringComparer.Ordinal);
         }
     }
 
@@ -181,22 +193,22 @@ public sealed class PositionsFile : IAsyncDisposable
             {
                 var key = (pk as YamlScalarNode)?.Value;
                 var value = (pv as YamlScalarNode)?.Value;
-                if (key is null || !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset))
+                if (key is null || value is null)
                 {
                     throw new FormatException($"bad positions entry '{key}: {value}'");
                 }
 
-                _positions[key] = offset;
+                _positions[key] = value;
             }
         }
     }
 
-    private static string Format(Dictionary<string, long> positions)
+    private static string Format(Dictionary<string, string> positions)
     {
         var sb = new StringBuilder("positions:\n");
         foreach (var (k, v) in positions.OrderBy(x => x.Key, StringComparer.Ordinal))
         {
-            sb.Append("  ").Append(Quote(k)).Append(": \"").Append(v.ToString(CultureInfo.InvariantCulture)).Append("\"\n");
+            sb.Append("  ").Append(Quote(k)).Append(": ").Append(Quote(v)).Append('\n');
         }
 
         return sb.ToString();

@@ -34,11 +34,9 @@ public sealed class FileTailer : ICommittable
     private readonly TailerOptions _options;
     private readonly TimeProvider _clock;
     private readonly object _commitLock = new();
-    private readonly long[] _clientCommitted;
+    private readonly ClientAcks _acks;
     private readonly CancellationTokenSource _stop = new();
     private long _generation;
-    private long _committed = -1;
-    private long _handedOffset;
     private byte[] _partial = ArrayPool<byte>.Shared.Rent(4096);
     private int _partialLength;
     private bool _drainAndStop;
@@ -53,7 +51,7 @@ public sealed class FileTailer : ICommittable
         _metrics = metrics;
         _options = options;
         _clock = clock;
-        _clientCommitted = new long[Math.Max(1, options.Clients)];
+        _acks = new ClientAcks(options.Clients);
     }
 
     public string Path => _path;
@@ -98,17 +96,9 @@ public sealed class FileTailer : ICommittable
     {
         lock (_commitLock)
         {
-            if (generation != _generation || clientIndex >= _clientCommitted.Length)
+            if (generation == _generation && _acks.TryAck(clientIndex, offset))
             {
-                return;
-            }
-
-            _clientCommitted[clientIndex] = Math.Max(_clientCommitted[clientIndex], offset);
-            var min = _clientCommitted.Min();
-            if (min > _committed)
-            {
-                _committed = min;
-                _positions.Put(_path, min);
+                _positions.Put(_path, _acks.Committed);
             }
         }
     }
@@ -266,9 +256,7 @@ public sealed class FileTailer : ICommittable
         {
             _generation++;
             ReadOffset = offset;
-            Array.Fill(_clientCommitted, offset);
-            _committed = offset;
-            _handedOffset = offset;
+            _acks.Reset(offset);
             _positions.Put(_path, offset);
         }
     }
@@ -277,9 +265,7 @@ public sealed class FileTailer : ICommittable
     {
         lock (_commitLock)
         {
-            Array.Fill(_clientCommitted, offset);
-            _committed = offset;
-            _handedOffset = offset;
+            _acks.Reset(offset);
         }
     }
 
@@ -385,16 +371,13 @@ public sealed class FileTailer : ICommittable
         {
             // Nothing to send for what was read (e.g. dropped lines): the position may move, but only
             // when nothing earlier is still in flight or held back by a stage.
-            if (offset > _committed && !_pipeline.HasPending)
+            if (!_pipeline.HasPending)
             {
                 lock (_commitLock)
                 {
-                    if (_clientCommitted.Min() >= _handedOffset)
+                    if (_acks.TrySkipTo(offset))
                     {
-                        for (var i = 0; i < _clientCommitted.Length; i++)
-                        {
-                            Commit(i, _generation, offset);
-                        }
+                        _positions.Put(_path, offset);
                     }
                 }
             }
@@ -402,7 +385,10 @@ public sealed class FileTailer : ICommittable
             return;
         }
 
-        _handedOffset = offset;
+        lock (_commitLock)
+        {
+            _acks.Handed = offset;
+        }
 
         var count = _out.Entries.Count;
         var chunk = new ShipEntry[count];

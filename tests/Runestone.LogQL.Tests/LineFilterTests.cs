@@ -51,6 +51,30 @@ public class LineFilterTests
         Assert.Equal(expected, filter.Matches(Encoding.UTF8.GetBytes(line)));
     }
 
+    // A whole block is skipped only when no line in it can match; anything uncertain says "maybe".
+    [Theory]
+    [InlineData("|= \"needle\"", "a\nb needle c\nd", true)]
+    [InlineData("|= \"needle\"", "a\nb nee\ndle c", false)]
+    [InlineData("|= \"a\" |= \"zz\"", "a\nb\nc", false)]
+    [InlineData("|= \"a\" |= \"zz\"", "a\nzz", true)] // may: lines differ, so the line check decides
+    [InlineData("|= \"x\" or \"y\"", "q\ny", true)]
+    [InlineData("|= \"x\" or \"y\"", "q\nz", false)]
+    [InlineData("|~ \"(?i)timeout\"", "one\nTIMEOUT two", true)]
+    [InlineData("|~ \"(?i)timeout\"", "one\ntime out", false)]
+    [InlineData("|~ \"retry.go:8[0-9][0-9] msg=.database timeout\"", "caller=retry.go:812 msg=\"database timeout", true)]
+    [InlineData("|~ \"retry.go:8[0-9][0-9] msg=.database timeout\"", "caller=server.go:812 msg=\"ok\"", false)]
+    [InlineData("!= \"needle\"", "needle\nneedle", true)]
+    [InlineData("|~ \"^GET\"", "POST /GET", true)]
+    [InlineData("|~ \"^GET\"", "POST /", false)]
+    [InlineData("|> \"<_> error <_>\"", "nothing", true)]
+    public void Whole_blocks_are_ruled_out_only_when_no_line_can_match(string filters, string bytes, bool expected)
+    {
+        var selector = Assert.IsType<LogSelectorExpr>(LogQLParser.Parse("{a=\"b\"} " + filters));
+        var filter = selector.PushdownFilter;
+        Assert.NotNull(filter);
+        Assert.Equal(expected, filter.MayMatchAny(Encoding.UTF8.GetBytes(bytes)));
+    }
+
     [Theory]
     [InlineData("error", typeof(ContainsFilter))]
     [InlineData("error|fail", typeof(AnyFilter))]

@@ -61,6 +61,21 @@ public sealed class LogStoreTests
     }
 
     [Fact]
+    public async Task Blocks_without_the_needle_are_skipped_whole_and_the_match_still_found()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await LogStore.OpenAsync(Options(dir) with { BlockSize = 1024 });
+        var lines = Enumerable.Range(0, 400).Select(i => ((long)i + 1, i == 250 ? $"line {i} needle here" : $"line {i} nothing to see")).ToArray();
+        await store.Push("t", Stream("api"), lines);
+        await store.FlushAllAsync();
+
+        var filter = new ContainsFilter("needle");
+        Assert.Equal([(251L, "line 250 needle here")], store.Query("t", "api", filter: filter));
+        // Only the one block holding the needle was split into lines (a block holds ~40 of them).
+        Assert.InRange(filter.LinesChecked, 1, 100);
+    }
+
+    [Fact]
     public async Task Out_of_order_and_late_entries_come_back_in_order()
     {
         using var dir = new TempDirectory();

@@ -66,5 +66,14 @@ internal sealed class ContainsFilter(string text) : ILineFilter
 {
     private readonly byte[] _needle = Encoding.UTF8.GetBytes(text);
 
-    public bool Matches(ReadOnlySpan<byte> line) => line.IndexOf(_needle) >= 0;
+    /// <summary>Lines this filter was asked about (to see which blocks were split into lines).</summary>
+    public int LinesChecked { get; private set; }
+
+    public bool Matches(ReadOnlySpan<byte> line)
+    {
+        LinesChecked++;
+        return line.IndexOf(_needle) >= 0;
+    }
+
+    public bool MayMatchAny(ReadOnlySpan<byte> bytes) => bytes.IndexOf(_needle) >= 0;
 }

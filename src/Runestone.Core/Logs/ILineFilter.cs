@@ -7,4 +7,11 @@ namespace Runestone.Core.Logs;
 public interface ILineFilter
 {
     bool Matches(ReadOnlySpan<byte> line);
+
+    /// <summary>
+    /// A necessary condition checked once on bytes that contain many lines (a whole decompressed
+    /// block): false only when no line inside <paramref name="bytes"/> can match, so the scan can
+    /// skip them all without splitting them into lines. True when in doubt.
+    /// </summary>
+    bool MayMatchAny(ReadOnlySpan<byte> bytes) => true;
 }

@@ -19,4 +19,17 @@ internal sealed class AllFilter(ILineFilter[] filters) : ILineFilter
 
         return true;
     }
+
+    public bool MayMatchAny(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var filter in Filters)
+        {
+            if (!filter.MayMatchAny(bytes))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

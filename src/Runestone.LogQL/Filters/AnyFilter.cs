@@ -19,4 +19,17 @@ internal sealed class AnyFilter(ILineFilter[] filters) : ILineFilter
 
         return false;
     }
+
+    public bool MayMatchAny(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var filter in Filters)
+        {
+            if (filter.MayMatchAny(bytes))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -61,4 +61,7 @@ internal sealed class ContainsIgnoreCaseFilter : ILineFilter
 
         return false;
     }
+
+    // A substring search: what one line contains, any span around it contains.
+    public bool MayMatchAny(ReadOnlySpan<byte> bytes) => Matches(bytes);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Runestone.Core.Binary;
+using Runestone.Core.Logs;
 
 namespace Runestone.Storage.Chunks;
 
@@ -39,7 +40,13 @@ public sealed class SealedBlock
     }
 
     /// <summary>Verifies the checksum, decompresses and decodes the block.</summary>
-    public DecodedBlock Decode()
+    public DecodedBlock Decode() => Decode(null)!;
+
+    /// <summary>
+    /// Like <see cref="Decode()"/>, but returns null without decoding the columns when
+    /// <paramref name="filter"/> rules out every line of the decompressed block at once.
+    /// </summary>
+    public DecodedBlock? Decode(ILineFilter? filter)
     {
         if (Checksum.Compute(Compressed.Span) != Crc)
         {
@@ -60,6 +67,12 @@ public sealed class SealedBlock
         {
             ArrayPool<byte>.Shared.Return(raw);
             throw;
+        }
+
+        if (filter is not null && !filter.MayMatchAny(raw.AsSpan(0, RawLength)))
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            return null;
         }
 
         return DecodedBlock.Decode(raw, RawLength);

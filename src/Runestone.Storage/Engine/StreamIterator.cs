@@ -145,8 +145,13 @@ internal sealed class StreamIterator : IEntryIterator
 
         if (source.Block is { } sealedBlock)
         {
-            var decoded = sealedBlock.Decode();
+            var decoded = sealedBlock.Decode(_filter);
             _stats.AddDecompressed(sealedBlock.RawLength, sealedBlock.Count);
+            if (decoded is null)
+            {
+                return;
+            }
+
             cursor = new BlockCursor(decoded, _start, _end, _direction, _filter) { Sequence = _sequence++ };
         }
         else

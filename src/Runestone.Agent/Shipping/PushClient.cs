@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -35,6 +36,12 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     private Task? _sender;
     private readonly Dictionary<LabelSet, string> _externalText = [];
     private string? _bearer;
+
+    // One batch is encoded and sent at a time (SendLoopAsync), so these buffers are reused for
+    // every request instead of allocating ~2 MiB on the large object heap per batch.
+    private readonly ArrayBufferWriter<byte> _protobuf = new(1 << 20);
+    private byte[] _lineBytes = [];
+    private byte[] _body = [];
     private Task? _loop;
 
     public PushClient(ClientConfig config, int index, AgentMetrics metrics, TimeProvider clock, Action<string>? log = null, HttpMessageHandler? handler = null, int capacity = 2048)
@@ -199,8 +206,8 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
 
     private async Task SendBatchAsync(string tenant, Batch batch, CancellationToken ct)
     {
-        var body = Encode(batch);
-        _metrics.EncodedBytes.WithLabels(_host).Inc(body.Length);
+        var bodyLength = Encode(batch);
+        _metrics.EncodedBytes.WithLabels(_host).Inc(bodyLength);
         var backoff = _config.BackoffMin;
         for (var attempt = 0; ; attempt++)
         {
@@ -209,7 +216,7 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
             string? error = null;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _config.Url) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, _config.Url) { Content = new ByteArrayContent(_body, 0, bodyLength) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
                 request.Headers.UserAgent.ParseAdd("runestone-agent/1.0");
                 if (tenant.Length > 0)
@@ -300,34 +307,33 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
         }
     }
 
-    private byte[] Encode(Batch batch)
+    /// <summary>Encodes the batch into <see cref="_body"/>; returns the body's length.</summary>
+    private int Encode(Batch batch)
     {
-        // All lines of the batch go into one pooled buffer; entries point into it.
-        var lineBytes = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(1, batch.Bytes));
-        try
+        // All lines of the batch go into one reused buffer; entries point into it.
+        if (_lineBytes.Length < batch.Bytes)
         {
-            var used = 0;
-            var streams = new List<PushStreamData>(batch.Streams.Count);
-            foreach (var (labels, entries) in batch.Streams)
-            {
-                var data = new PushEntryData[entries.Count];
-                for (var i = 0; i < entries.Count; i++)
-                {
-                    var e = entries[i];
-                    var n = Encoding.UTF8.GetBytes(e.Line, lineBytes.AsSpan(used));
-                    data[i] = new PushEntryData(e.TimestampNs, lineBytes.AsMemory(used, n), e.StructuredMetadata);
-                    used += n;
-                }
+            _lineBytes = new byte[Math.Max(batch.Bytes, _config.BatchSize + (_config.BatchSize / 4))];
+        }
 
-                streams.Add(new PushStreamData(StreamText(labels), data));
+        var lineBytes = _lineBytes;
+        var used = 0;
+        var streams = new List<PushStreamData>(batch.Streams.Count);
+        foreach (var (labels, entries) in batch.Streams)
+        {
+            var data = new PushEntryData[entries.Count];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var e = entries[i];
+                var n = Encoding.UTF8.GetBytes(e.Line, lineBytes.AsSpan(used));
+                data[i] = new PushEntryData(e.TimestampNs, lineBytes.AsMemory(used, n), e.StructuredMetadata);
+                used += n;
             }
 
-            return PushEncoder.EncodeProtobufSnappy(streams);
+            streams.Add(new PushStreamData(StreamText(labels), data));
         }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(lineBytes);
-        }
+
+        return PushEncoder.EncodeProtobufSnappy(streams, _protobuf, ref _body);
     }
 
     private string StreamText(LabelSet labels)

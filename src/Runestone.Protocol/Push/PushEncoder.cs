@@ -23,6 +23,24 @@ public static class PushEncoder
         return Snappy.CompressToArray(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// Like <see cref="EncodeProtobufSnappy(IReadOnlyList{PushStreamData})"/> into buffers the caller
+    /// keeps between requests (no large allocation per body): <paramref name="scratch"/> holds the
+    /// protobuf, <paramref name="body"/> grows as needed; returns the body's length.
+    /// </summary>
+    public static int EncodeProtobufSnappy(IReadOnlyList<PushStreamData> streams, ArrayBufferWriter<byte> scratch, ref byte[] body)
+    {
+        scratch.ResetWrittenCount();
+        EncodeProtobuf(streams, scratch);
+        var max = Snappy.GetMaxCompressedLength(scratch.WrittenCount);
+        if (body.Length < max)
+        {
+            body = new byte[max];
+        }
+
+        return Snappy.Compress(scratch.WrittenSpan, body);
+    }
+
     /// <summary>Writes an uncompressed protobuf <c>logproto.PushRequest</c>.</summary>
     public static void EncodeProtobuf(IReadOnlyList<PushStreamData> streams, IBufferWriter<byte> output)
     {

@@ -11,6 +11,24 @@ namespace Runestone.Protocol.Tests.Push;
 public sealed class ProtobufRoundTripTests
 {
     [Fact]
+    public void Encoding_into_reused_buffers_gives_the_same_bodies()
+    {
+        var scratch = new ArrayBufferWriter<byte>();
+        var body = Array.Empty<byte>();
+        // A large batch, then a smaller one into the same (now oversized) buffers.
+        foreach (var batch in new[] { Batch(seed: 3, streams: 9, entriesPerStream: 300), Batch(seed: 4, streams: 2, entriesPerStream: 5) })
+        {
+            var length = PushEncoder.EncodeProtobufSnappy(batch, scratch, ref body);
+            Assert.Equal(PushEncoder.EncodeProtobufSnappy(batch), body.AsSpan(0, length).ToArray());
+            Assert.True(PushDecoder.TryDecodeProtobuf(body.AsSpan(0, length).ToArray(), PushDecoder.DefaultMaxDecompressedBytes, out var request, out var error), error);
+            using (request)
+            {
+                AssertSame(batch, request);
+            }
+        }
+    }
+
+    [Fact]
     public void Encoder_output_decodes_to_the_same_streams()
     {
         var batch = Batch(seed: 1, streams: 7, entriesPerStream: 40);

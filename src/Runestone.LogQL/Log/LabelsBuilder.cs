@@ -25,6 +25,8 @@ internal sealed class LabelsBuilder
     private readonly List<LabelPair> _parsedPart = [];
     private LabelPair[] _sorted = new LabelPair[16];
     private CategorizedLabels? _unchanged;
+    private IReadOnlyList<string>? _groupedBaseNames;
+    private LabelSet? _groupedBase;
 
     public LabelsBuilder(LabelSet baseLabels) => Base = baseLabels;
 
@@ -326,6 +328,19 @@ internal sealed class LabelsBuilder
     /// <summary>The label set reduced to <paramref name="names"/> (by) or without them, for grouped aggregations.</summary>
     public LabelSet Grouped(IReadOnlyList<string> names, bool without)
     {
+        // by (...) over labels the pipeline left alone (typically stream labels) gives the same
+        // set for every entry of the stream: computed once instead of per line.
+        if (!without && _metadata.Count == 0 && FromBaseOnly(names))
+        {
+            if (!ReferenceEquals(_groupedBaseNames, names))
+            {
+                _groupedBase = Intern(Base.Pairs, keepAll: false, names, without: false);
+                _groupedBaseNames = names;
+            }
+
+            return _groupedBase!;
+        }
+
         var pairs = IsUnchanged ? null : Snapshot();
         var span = pairs is null ? Base.Pairs : CollectionsMarshal.AsSpan(pairs);
         return Intern(span, keepAll: false, names, without);
@@ -385,6 +400,20 @@ internal sealed class LabelsBuilder
         }
 
         return _sorted.AsSpan(0, n);
+    }
+
+    private bool FromBaseOnly(IReadOnlyList<string> names)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (name is ErrorLabel or ErrorDetailsLabel || InAdded(name) || IsDeleted(name))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool Listed(IReadOnlyList<string> names, string name)

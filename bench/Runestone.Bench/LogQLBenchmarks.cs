@@ -183,6 +183,13 @@ public class LogQLBenchmarks
         new QueryStatistics(),
         CancellationToken.None);
 
+    // The shape of the 1 GiB workload's unwrap query: grouped by a stream label, so logfmt stops at the unwrapped key.
+    [Benchmark]
+    public object MetricUnwrapQuantileByStream() => _engine.Execute(
+        new QueryParameters("quantile_over_time(0.99, {format=\"logfmt\"} | logfmt | unwrap duration(duration) [1m]) by (pod)", 1_764_000_000_000_000_000L, 1_764_000_000_000_000_000L + 2_000_000_000_000L, 60_000_000_000L, 0, 100, Direction.Backward, false),
+        new QueryStatistics(),
+        CancellationToken.None);
+
     /// <summary>Streams in memory, entries in time order, honouring the select window and line filter.</summary>
     private sealed class MemorySource : IStreamSource
     {

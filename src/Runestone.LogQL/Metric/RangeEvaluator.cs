@@ -61,6 +61,7 @@ internal sealed class RangeEvaluator
         "first_over_time" => RangeKind.First,
         "last_over_time" => RangeKind.Last,
         "stddev_over_time" or "stdvar_over_time" => RangeKind.Variance,
+        "quantile_over_time" => RangeKind.Values,
         _ => RangeKind.Samples,
     };
 
@@ -267,7 +268,7 @@ internal sealed class RangeEvaluator
                 value = Math.Sqrt(acc.SquaredDeviations(k) / count);
                 return true;
             case "quantile_over_time":
-                value = Quantile(_expr.Parameter ?? 0, acc.Samples(k)!);
+                value = Quantile(_expr.Parameter ?? 0, acc.Values(k)!);
                 return true;
             case "rate_counter":
                 return TryCounterRate(acc.Samples(k)!, _grid.Time(k) - _offsetNs, rangeSeconds, out value);
@@ -277,7 +278,7 @@ internal sealed class RangeEvaluator
     }
 
     /// <summary>Prometheus' quantile: linear interpolation between the closest ranks.</summary>
-    internal static double Quantile(double q, List<(long Ts, double Value)> samples)
+    internal static double Quantile(double q, List<double> samples)
     {
         if (samples.Count == 0 || double.IsNaN(q))
         {
@@ -294,13 +295,9 @@ internal sealed class RangeEvaluator
             return double.PositiveInfinity;
         }
 
-        var values = new double[samples.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = samples[i].Value;
-        }
-
-        Array.Sort(values);
+        // The window's list is not needed afterwards: sort it in place.
+        var values = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples);
+        values.Sort();
         var n = values.Length;
         var rank = q * (n - 1);
         var lower = Math.Max(0, (int)Math.Floor(rank));

@@ -17,6 +17,9 @@ internal enum RangeKind
     /// <summary>stddev/stdvar: Welford's running mean and squared deviations.</summary>
     Variance,
 
-    /// <summary>quantile_over_time and rate_counter keep the window's samples.</summary>
+    /// <summary>rate_counter keeps the window's samples with their timestamps.</summary>
     Samples,
+
+    /// <summary>quantile_over_time keeps only the window's values (half the memory of samples).</summary>
+    Values,
 }

@@ -14,6 +14,7 @@ internal sealed class RangeSeries
     private readonly double[]? _b;
     private readonly long[]? _ts;
     private readonly List<(long Ts, double Value)>?[]? _samples;
+    private readonly List<double>?[]? _values;
 
     public RangeSeries(RangeKind kind, int steps)
     {
@@ -41,6 +42,9 @@ internal sealed class RangeSeries
                 break;
             case RangeKind.Samples:
                 _samples = new List<(long, double)>?[steps];
+                break;
+            case RangeKind.Values:
+                _values = new List<double>?[steps];
                 break;
         }
     }
@@ -99,6 +103,14 @@ internal sealed class RangeSeries
                 }
 
                 return;
+            case RangeKind.Values:
+                for (var k = first; k <= last; k++)
+                {
+                    (_values![k] ??= []).Add(value);
+                    _count[k]++;
+                }
+
+                return;
             default:
                 for (var k = first; k <= last; k++)
                 {
@@ -149,6 +161,13 @@ internal sealed class RangeSeries
                     }
 
                     break;
+                case RangeKind.Values:
+                    if (other._values![k] is { } values)
+                    {
+                        (_values![k] ??= []).AddRange(values);
+                    }
+
+                    break;
                 default:
                     if (other._samples![k] is { } list)
                     {
@@ -189,4 +208,6 @@ internal sealed class RangeSeries
     public double SquaredDeviations(int k) => _b![k];
 
     public List<(long Ts, double Value)>? Samples(int k) => _samples![k];
+
+    public List<double>? Values(int k) => _values![k];
 }

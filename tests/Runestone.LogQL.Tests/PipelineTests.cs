@@ -101,4 +101,26 @@ public class PipelineTests
         var entry = Assert.Single(Assert.Single(Assert.IsType<Engine.StreamsResult>(result).Streams).Entries);
         Assert.Equal([new LabelPair("trace_id", "t2")], entry.StructuredMetadata!);
     }
+
+    // The logfmt stage remembers the key seen at each position of earlier lines; lines whose
+    // keys move around must still get their own labels.
+    [Fact]
+    public void Logfmt_keys_in_changing_order_get_their_own_labels()
+    {
+        var source = new InMemoryStreamSource().Add(
+            "{app=\"a\"}",
+            (1 * S, "a=1 b=2"),
+            (2 * S, "b=3 a=4"),
+            (3 * S, "a=5 c=6 b=7"),
+            (4 * S, "aa=8 b=9"));
+        var result = Describe(Run(source, LogQuery("{app=\"a\"} | logfmt", 0, 10 * S, direction: Runestone.Core.Logs.Direction.Forward)));
+        Assert.Equal(
+            [
+                "{a=\"1\", app=\"a\", b=\"2\"}: a=1 b=2@1",
+                "{a=\"4\", app=\"a\", b=\"3\"}: b=3 a=4@2",
+                "{a=\"5\", app=\"a\", b=\"7\", c=\"6\"}: a=5 c=6 b=7@3",
+                "{aa=\"8\", app=\"a\", b=\"9\"}: aa=8 b=9@4",
+            ],
+            result);
+    }
 }

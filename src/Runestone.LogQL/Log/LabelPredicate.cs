@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Runestone.LogQL.Filters;
 using Runestone.LogQL.Syntax;
 
@@ -68,6 +69,13 @@ internal abstract class LabelPredicate
 
     private sealed class NumberPredicate(string name, ComparisonOp op, double value, ValueKind kind) : LabelPredicate
     {
+        private const int Slots = 64;
+
+        // Parsers hand out one shared string per repeated value (ValueCache), so the number a
+        // value parses to is remembered by string identity. Shared by every stream's pipeline,
+        // hence immutable entries swapped whole (a reader sees an old or a new entry, never half).
+        private readonly Converted?[] _converted = new Converted?[Slots];
+
         public override bool Test(LabelsBuilder labels)
         {
             // An entry that already failed keeps its first error and passes, as in Loki.
@@ -81,7 +89,17 @@ internal abstract class LabelPredicate
                 return op == ComparisonOp.Neq;
             }
 
-            if (!TryConvert(text, kind, out var actual, out var error))
+            var slot = RuntimeHelpers.GetHashCode(text) & (Slots - 1);
+            double actual;
+            if (_converted[slot] is { } hit && ReferenceEquals(hit.Text, text))
+            {
+                actual = hit.Value;
+            }
+            else if (TryConvert(text, kind, out actual, out var error))
+            {
+                _converted[slot] = new Converted(text, actual);
+            }
+            else
             {
                 labels.SetError(ErrorNames.LabelFilter, error);
                 return true;
@@ -97,6 +115,8 @@ internal abstract class LabelPredicate
                 _ => actual <= value,
             };
         }
+
+        private sealed record Converted(string Text, double Value);
     }
 
     internal static bool TryConvert(string text, ValueKind kind, out double value, out string error)

@@ -17,6 +17,13 @@ internal sealed class LogfmtStage : Stage
     private readonly ValueCache _values = new();
     private readonly ExtractedLabels _extracted = new();
     private readonly ParserHints? _hints;
+
+    // Lines of one stream usually repeat their keys in the same order: the key seen at each
+    // position of the previous lines and its label name, checked with one comparison before
+    // hashing the key for the name cache.
+    private readonly byte[]?[] _keyAt = new byte[]?[16];
+    private readonly string?[] _nameAt = new string?[16];
+    private int _keyIndex;
     private byte[] _scratch = new byte[256];
 
     public LogfmtStage(bool strict, bool keepEmpty, IReadOnlyList<Syntax.LabelExtraction> parameters, IReadOnlySet<string>? hints = null)
@@ -40,6 +47,7 @@ internal sealed class LogfmtStage : Stage
     {
         _extracted.Begin();
         _hints?.Begin(labels);
+        _keyIndex = 0;
         var pos = 0;
         while (true)
         {
@@ -155,7 +163,7 @@ internal sealed class LogfmtStage : Stage
         }
         else if (_keepEmpty)
         {
-            if (_names.Get([], key) is { } name)
+            if (NameAt(key) is { } name)
             {
                 _extracted.Add(labels, name, string.Empty);
             }
@@ -167,7 +175,7 @@ internal sealed class LogfmtStage : Stage
     {
         if (_requested is null)
         {
-            if (_names.Get([], key) is not { } name)
+            if (NameAt(key) is not { } name)
             {
                 return false;
             }
@@ -185,6 +193,34 @@ internal sealed class LogfmtStage : Stage
         }
 
         return false;
+    }
+
+    /// <summary>The label name of the line's next key (null when hints do not need it).</summary>
+    private string? NameAt(ReadOnlySpan<byte> key)
+    {
+        var i = _keyIndex++;
+        if (i >= _keyAt.Length)
+        {
+            return _names.Get([], key);
+        }
+
+        if (_keyAt[i] is { } seen && key.SequenceEqual(seen))
+        {
+            return _nameAt[i];
+        }
+
+        var name = _names.Get([], key);
+        if (_keyAt[i] is { } reuse && reuse.Length == key.Length)
+        {
+            key.CopyTo(reuse);
+        }
+        else
+        {
+            _keyAt[i] = key.ToArray();
+        }
+
+        _nameAt[i] = name;
+        return name;
     }
 
     private bool TryReadQuoted(ReadOnlySpan<byte> line, ref int pos, out ReadOnlySpan<byte> value)

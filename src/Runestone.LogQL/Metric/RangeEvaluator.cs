@@ -106,25 +106,46 @@ internal sealed class RangeEvaluator
             return new VectorValue(result);
         }
 
-        foreach (var (labels, acc) in merged)
+        var all = new List<KeyValuePair<LabelSet, RangeSeries>>(merged);
+        var finished = new Series?[all.Count];
+        if (_kind is RangeKind.Values or RangeKind.Samples && all.Count > 1)
         {
-            acc.Complete();
-            var series = new Series(labels, _grid.Count);
-            for (var k = 0; k < _grid.Count; k++)
+            // Quantiles sort every window's samples: spread the series over the cores.
+            Parallel.For(0, all.Count, new ParallelOptions { MaxDegreeOfParallelism = engine.Parallelism, CancellationToken = ct }, i => finished[i] = Finish(all[i].Key, all[i].Value));
+        }
+        else
+        {
+            for (var i = 0; i < all.Count; i++)
             {
-                if (acc.Count(k) > 0 && TryFinish(acc, k, out var value))
-                {
-                    series.Set(k, value);
-                }
+                finished[i] = Finish(all[i].Key, all[i].Value);
             }
+        }
 
-            if (series.Any())
+        foreach (var series in finished)
+        {
+            if (series is not null)
             {
                 result.Add(series);
             }
         }
 
         return new VectorValue(result);
+    }
+
+    /// <summary>The series' value at every step that has samples; null when it has none.</summary>
+    private Series? Finish(LabelSet labels, RangeSeries acc)
+    {
+        acc.Complete();
+        var series = new Series(labels, _grid.Count);
+        for (var k = 0; k < _grid.Count; k++)
+        {
+            if (acc.Count(k) > 0 && TryFinish(acc, k, out var value))
+            {
+                series.Set(k, value);
+            }
+        }
+
+        return series.Any() ? series : null;
     }
 
     private Dictionary<LabelSet, RangeSeries> EvaluateStream(IEntryIterator iterator, PipelineFactory factory, CancellationToken ct)

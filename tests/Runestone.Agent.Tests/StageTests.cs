@@ -105,37 +105,6 @@ public sealed class StageTests
     }
 
     [Fact]
-    public void Json_with_jmespath_expressions()
-    {
-        var h = new PipelineHarness("""
-            - json:
-                expressions:
-                  output: log
-                  stream: stream
-                  timestamp: time
-                  first: 'extra.user[0]'
-                  nested: '"extra.dotted"'
-                  count: n
-            """);
-        h.Push("{\"log\":\"log message\\n\",\"stream\":\"stderr\",\"time\":\"2019-04-30T02:12:41.8443515Z\",\"extra\":{\"user\":[\"marco\",\"x\"]},\"extra.dotted\":true,\"n\":3}");
-        var x = h.Single().Extracted;
-        Assert.Equal("log message\n", x["output"]);
-        Assert.Equal("stderr", x["stream"]);
-        Assert.Equal("marco", x["first"]);
-        Assert.Equal("true", x["nested"]);
-        Assert.Equal("3", x["count"]);
-    }
-
-    [Fact]
-    public void Json_drop_malformed_drops()
-    {
-        var h = new PipelineHarness("- json:\n    expressions: {a: }\n    drop_malformed: true");
-        h.Push("not json");
-        Assert.Empty(h.Sink.Entries);
-        Assert.Equal(["malformed_json"], h.DropReasons);
-    }
-
-    [Fact]
     public void Logfmt_maps_keys()
     {
         var h = new PipelineHarness("""

@@ -1,19 +1,27 @@
 using System.Globalization;
-using System.Text.Json;
+using DevLab.JmesPath.Expressions;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using JmesPathCompiler = DevLab.JmesPath.JmesPath;
 
 namespace Runestone.Agent.Pipeline.Stages;
 
-/// <summary><c>json</c>: evaluates JMESPath expressions on a JSON line into the extracted map.</summary>
+/// <summary>
+/// <c>json</c>: evaluates JMESPath expressions (the full language, through JmesPath.Net) on a
+/// JSON object line into the extracted map, as Promtail's go-jmespath stage does.
+/// </summary>
 public sealed class JsonStage : Stage
 {
-    private readonly (string Name, JmesPath Path)[] _expressions;
+    private readonly (string Name, JmesPathExpression Expression)[] _expressions;
     private readonly string? _source;
     private readonly bool _dropMalformed;
     private readonly StageContext _context;
 
     public JsonStage(IReadOnlyList<KeyValuePair<string, string?>> expressions, string? source, bool dropMalformed, StageContext context)
     {
-        _expressions = [.. expressions.Select(e => (e.Key, JmesPath.Compile(e.Value ?? e.Key)))];
+        // One compiler per stage: its function scope is not shared with other pipelines' threads.
+        var compiler = new JmesPathCompiler();
+        _expressions = [.. expressions.Select(e => (e.Key, Compile(compiler, string.IsNullOrEmpty(e.Value) ? e.Key : e.Value)))];
         _source = source;
         _dropMalformed = dropMalformed;
         _context = context;
@@ -33,12 +41,7 @@ public sealed class JsonStage : Stage
             return true;
         }
 
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(input);
-        }
-        catch (JsonException)
+        if (!TryParseObject(input, out var document))
         {
             if (_dropMalformed)
             {
@@ -49,28 +52,103 @@ public sealed class JsonStage : Stage
             return true;
         }
 
-        using (doc)
+        foreach (var (name, expression) in _expressions)
         {
-            foreach (var (name, path) in _expressions)
+            if (Evaluate(expression, document) is { } text)
             {
-                var result = path.Evaluate(doc.RootElement);
-                if (result is { } r)
-                {
-                    entry.Extracted[name] = ToText(r);
-                }
+                entry.Extracted[name] = text;
             }
         }
 
         return true;
     }
 
-    /// <summary>Strings as themselves, numbers like Go's %v of a float64, objects and arrays as JSON.</summary>
-    public static string ToText(JsonElement e) => e.ValueKind switch
+    /// <summary>
+    /// The result as Promtail's later stages see it: strings as themselves, numbers as Go's
+    /// <c>strconv.FormatFloat(v, 'f', -1, 64)</c> of a float64, booleans as <c>true</c>/<c>false</c>,
+    /// objects and arrays as compact JSON; null when nothing matched (or the match is JSON null).
+    /// </summary>
+    internal static string? Evaluate(JmesPathExpression expression, JToken document)
     {
-        JsonValueKind.String => e.GetString() ?? string.Empty,
-        JsonValueKind.Number => e.TryGetDouble(out var d) ? d.ToString("R", CultureInfo.InvariantCulture) : e.GetRawText(),
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => e.GetRawText(),
-    };
+        JToken result;
+        try
+        {
+            result = expression.Transform(document).AsJToken();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A runtime error (a function given the wrong type) skips the expression, as Promtail does.
+            return null;
+        }
+
+        return result.Type switch
+        {
+            JTokenType.Null or JTokenType.Undefined => null,
+            JTokenType.String => (string?)result,
+            JTokenType.Integer or JTokenType.Float => FormatFloat((double)result),
+            JTokenType.Boolean => (bool)result ? "true" : "false",
+            _ => result.ToString(Formatting.None),
+        };
+    }
+
+    private static JmesPathExpression Compile(JmesPathCompiler compiler, string expression)
+    {
+        try
+        {
+            return compiler.Parse(expression);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ArgumentException($"could not compile JMES expression '{expression}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Go's <c>json.Unmarshal</c> into a map: one JSON object and nothing after it.</summary>
+    private static bool TryParseObject(string input, out JToken document)
+    {
+        document = JValue.CreateNull();
+        try
+        {
+            using var reader = new JsonTextReader(new StringReader(input))
+            {
+                DateParseHandling = DateParseHandling.None,
+                FloatParseHandling = FloatParseHandling.Double,
+            };
+            if (!reader.Read() || reader.TokenType != JsonToken.StartObject)
+            {
+                return false;
+            }
+
+            document = JObject.Load(reader);
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Shortest round-trip digits with the exponent written out, as Go's 'f' format with precision -1.</summary>
+    private static string FormatFloat(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text;
+        }
+
+        var negative = text[0] == '-';
+        var mantissa = text[(negative ? 1 : 0)..e];
+        var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
+        var point = (dot < 0 ? mantissa.Length : dot) + exponent;
+        var expanded = point <= 0
+            ? "0." + new string('0', -point) + digits
+            : point >= digits.Length
+                ? digits + new string('0', point - digits.Length)
+                : digits[..point] + "." + digits[point..];
+        return negative ? "-" + expanded : expanded;
+    }
 }

@@ -222,7 +222,7 @@ public sealed class RunestoneServer : IAsyncDisposable
         app.MapGet("/loki/api/v1/status/buildinfo", async context =>
         {
             context.Response.ContentType = "application/json";
-            await using var w = new Utf8JsonWriter(context.Response.BodyWriter);
+            await using var w = new Utf8JsonWriter(context.Response.BodyWriter, LokiJson.WriterOptions);
             w.WriteStartObject();
             w.WriteString("version", BuildInfo.Version);
             w.WriteString("revision", BuildInfo.Revision);
@@ -423,7 +423,7 @@ public sealed class RunestoneServer : IAsyncDisposable
         var seconds = watch.Elapsed.TotalSeconds;
         _metrics.ObserveQuery(endpoint, seconds);
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var w = new Utf8JsonWriter(context.Response.BodyWriter);
+        await using var w = new Utf8JsonWriter(context.Response.BodyWriter, LokiJson.WriterOptions);
         LokiJson.WriteQueryResponse(w, result, stats, seconds, categorize);
     }
 
@@ -515,7 +515,7 @@ public sealed class RunestoneServer : IAsyncDisposable
     private static async Task WriteJson(HttpContext context, Action<Utf8JsonWriter> write)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var w = new Utf8JsonWriter(context.Response.BodyWriter);
+        await using var w = new Utf8JsonWriter(context.Response.BodyWriter, LokiJson.WriterOptions);
         write(w);
     }
 

@@ -37,6 +37,21 @@ public sealed class PushFormatTests
         Assert.Equal("quote \" tab \t slash \\ é😀", line.Line);
     }
 
+    // Loki's Go encoder writes quotes as \" and text as UTF-8; the raw body (what logcli prints
+    // with --output=raw and what a proxy logs) should read the same, not \u0022 and \u00e9.
+    [Fact]
+    public async Task Responses_escape_like_Loki_and_keep_text_as_utf8()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await TestServer.StartAsync(dir.Path);
+        var ts = Loki.NowNs() - 60 * Second;
+        await server.Loki.PushOkAsync(T, Loki.Stream("{app=\"café\"}", (ts, "say \"hé\" <b>")));
+        using var response = await server.Loki.GetAsync("loki/api/v1/query_range" + Loki.Q(("query", "{app=\"café\"}"), ("start", ts - Second), ("end", ts + Second)), T);
+        var raw = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains("\"app\":\"café\"", raw, StringComparison.Ordinal);
+        Assert.Contains("say \\\"hé\\\" <b>", raw, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Protobuf_structured_metadata_is_stored_and_filterable()
     {

@@ -9,6 +9,13 @@ namespace Runestone.Server.Http;
 /// <summary>Writes Loki's HTTP API response bodies with <see cref="Utf8JsonWriter"/>; log lines go out as UTF-8 bytes.</summary>
 public static class LokiJson
 {
+    /// <summary>
+    /// Escaping like Loki's Go encoder for what clients read: quotes as <c>\"</c> and non-ASCII
+    /// text as UTF-8 rather than <c>\u0022</c>/<c>\u00e9</c> (smaller and readable in logcli's raw
+    /// output). Responses are served as application/json, never embedded in HTML.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void WriteQueryResponse(Utf8JsonWriter w, QueryResult result, QueryStatistics stats, double execSeconds, bool categorizeLabels)
     {
         w.WriteStartObject();

@@ -18,35 +18,17 @@ PORT="${PORT:-3100}"
 AGENT_PORT="${AGENT_PORT:-3101}"
 URL="http://127.0.0.1:${PORT}"
 AGENT_URL="http://127.0.0.1:${AGENT_PORT}"
-RUNESTONE=src/Runestone/bin/Release/net10.0/runestone.dll
-BENCH=bench/Runestone.Bench/bin/Release/net10.0/Runestone.Bench.dll
 
-echo "== building Release"
-dotnet build -c Release src/Runestone -nologo -v quiet
-dotnet build -c Release bench/Runestone.Bench -nologo -v quiet
-
-for u in "${URL}" "${AGENT_URL}"; do
-  if curl -s -o /dev/null "${u}/ready"; then
-    echo "something already answers on ${u}; stop it first (or set PORT / AGENT_PORT)" >&2
-    exit 1
-  fi
-done
+source bench/server-lib.sh
+build_release
+require_free "${URL}" "${AGENT_URL}"
 
 WORK="$(mktemp -d /tmp/runestone-agent.XXXXXX)"
 DATA="${WORK}/data"
 LOG="${WORK}/containers.log"
 mkdir -p "${DATA}" "${OUT}"
 
-SERVER_PID=""
-cleanup() {
-  if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
-    kill "${SERVER_PID}" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "${SERVER_PID}" 2>/dev/null || break; sleep 1; done
-    kill -9 "${SERVER_PID}" 2>/dev/null || true
-  fi
-  if [[ -z "${KEEP_DATA:-}" ]]; then rm -rf "${WORK}"; else echo "kept ${WORK}"; fi
-}
-trap cleanup EXIT
+trap stop_server_and_clean EXIT
 
 echo "== generating ${BYTES} of CRI lines (${LOG})"
 # Prints `lines=N partials=N entries=N bytes=N`.
@@ -93,21 +75,7 @@ scrape_configs:
           __path__: ${LOG}
 YAML
 
-echo "== starting runestone server (data in ${DATA})"
-dotnet "${RUNESTONE}" server -config.file="${WORK}/server.yaml" > "${OUT}/server.log" 2>&1 &
-SERVER_PID=$!
-
-ready=""
-for _ in $(seq 1 60); do
-  if curl -sf -o /dev/null "${URL}/ready"; then ready=1; break; fi
-  if ! kill -0 "${SERVER_PID}" 2>/dev/null; then break; fi
-  sleep 1
-done
-if [[ -z "${ready}" ]]; then
-  echo "server did not become ready within 60s; last lines of ${OUT}/server.log:" >&2
-  tail -n 20 "${OUT}/server.log" >&2 || true
-  exit 1
-fi
+start_server "${WORK}/server.yaml"
 
 echo "== running the agent (${LINES} lines, ${ENTRIES} entries expected)"
 status=0

@@ -15,14 +15,9 @@ OUT="${OUT:-bench/out}"
 PORT="${PORT:-3100}"
 URL="http://127.0.0.1:${PORT}"
 
-echo "== building Release"
-dotnet build -c Release src/Runestone -nologo -v quiet
-dotnet build -c Release bench/Runestone.Bench -nologo -v quiet
-
-if curl -s -o /dev/null "${URL}/ready"; then
-  echo "something already answers on ${URL}; stop it first" >&2
-  exit 1
-fi
+source bench/server-lib.sh
+build_release
+require_free "${URL}"
 
 WORK="$(mktemp -d /tmp/runestone-workload.XXXXXX)"
 DATA="${WORK}/data"
@@ -42,36 +37,12 @@ limits_config:
   query_timeout: 10m
 YAML
 
-SERVER_PID=""
-cleanup() {
-  if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
-    kill "${SERVER_PID}" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "${SERVER_PID}" 2>/dev/null || break; sleep 1; done
-    kill -9 "${SERVER_PID}" 2>/dev/null || true
-  fi
-  if [[ -z "${KEEP_DATA:-}" ]]; then rm -rf "${WORK}"; else echo "data kept in ${WORK}"; fi
-}
-trap cleanup EXIT
-
-echo "== starting runestone server (data in ${DATA})"
-dotnet src/Runestone/bin/Release/net10.0/runestone.dll server -config.file="${WORK}/config.yaml" > "${OUT}/server.log" 2>&1 &
-SERVER_PID=$!
-
-ready=""
-for _ in $(seq 1 60); do
-  if curl -sf -o /dev/null "${URL}/ready"; then ready=1; break; fi
-  if ! kill -0 "${SERVER_PID}" 2>/dev/null; then break; fi
-  sleep 1
-done
-if [[ -z "${ready}" ]]; then
-  echo "server did not become ready within 60s; last lines of ${OUT}/server.log:" >&2
-  tail -n 20 "${OUT}/server.log" >&2 || true
-  exit 1
-fi
+trap stop_server_and_clean EXIT
+start_server "${WORK}/config.yaml"
 
 echo "== running workload (${BYTES}, ${CONNECTIONS} connections)"
 status=0
-dotnet bench/Runestone.Bench/bin/Release/net10.0/Runestone.Bench.dll workload \
+dotnet "${BENCH}" workload \
   --url "${URL}" --bytes "${BYTES}" --connections "${CONNECTIONS}" --out "${OUT}" \
   --server-pid "${SERVER_PID}" --data-dir "${DATA}" || status=$?
 

@@ -65,45 +65,7 @@ internal static class CodecStudy
         }
 
         BlockCodec.ZstdLevel = 1;
-        NativeZstd(data, block);
         return 0;
-    }
-
-    // The same blocks through libzstd (ZstdNet), to compare the managed port with native code.
-    private static void NativeZstd(byte[] data, int block)
-    {
-        using var compressor = new ZstdNet.Compressor(new ZstdNet.CompressionOptions(1));
-        using var decompressor = new ZstdNet.Decompressor();
-        var compressTimes = new List<double>();
-        var decompressTimes = new List<double>();
-        long compressed = 0;
-        for (var round = 0; round < 3; round++)
-        {
-            var blocks = new List<byte[]>();
-            compressed = 0;
-            var watch = Stopwatch.StartNew();
-            for (var offset = 0; offset < data.Length; offset += block)
-            {
-                var c = compressor.Wrap(data.AsSpan(offset, Math.Min(block, data.Length - offset)));
-                blocks.Add(c);
-                compressed += c.Length;
-            }
-
-            compressTimes.Add(watch.Elapsed.TotalSeconds);
-            var buffer = new byte[block];
-            watch.Restart();
-            for (var i = 0; i < blocks.Count; i++)
-            {
-                decompressor.Unwrap(blocks[i], buffer, 0);
-            }
-
-            decompressTimes.Add(watch.Elapsed.TotalSeconds);
-        }
-
-        compressTimes.Sort();
-        decompressTimes.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| zstd 1 (native libzstd via ZstdNet) | {(double)data.Length / compressed:F2} | {data.Length / compressTimes[1] / 1e6:F0} | {data.Length / decompressTimes[1] / 1e6:F0} |"));
     }
 
     private static byte[] ReadPrefix(string path, int max)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Runestone.Bench.Workload;
@@ -77,34 +75,12 @@ internal static class MetricQueryPhase
         return $"{{pod=~\"{string.Join('|', pods)}\"}}";
     }
 
-    private static async Task<(double Seconds, int Series, string? Error)> TimeAsync(WorkloadOptions options, HttpClient http, string logql, long startNs, long endNs, CancellationToken cancellationToken)
+    private static Task<(double Seconds, int Count, string? Error)> TimeAsync(WorkloadOptions options, HttpClient http, string logql, long startNs, long endNs, CancellationToken cancellationToken) =>
+        TimedQueryRange.RunAsync(options, http, logql, startNs, endNs, "&step=60", CountSeries, cancellationToken);
+
+    private static int CountSeries(byte[] body)
     {
-        var url = new Uri(options.Url, string.Create(CultureInfo.InvariantCulture,
-            $"/loki/api/v1/query_range?query={Uri.EscapeDataString(logql)}&start={startNs - 60_000_000_000}&end={endNs + 60_000_000_000}&step=60"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (options.Tenant is not null)
-        {
-            request.Headers.Add("X-Scope-OrgID", options.Tenant);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            stopwatch.Stop();
-            if (!response.IsSuccessStatusCode)
-            {
-                return (stopwatch.Elapsed.TotalSeconds, 0, $"{(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body).Trim()}");
-            }
-
-            using var doc = JsonDocument.Parse(body);
-            var result = doc.RootElement.GetProperty("data").GetProperty("result");
-            return (stopwatch.Elapsed.TotalSeconds, result.GetArrayLength(), null);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException or KeyNotFoundException)
-        {
-            return (stopwatch.Elapsed.TotalSeconds, 0, ex.Message);
-        }
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("data").GetProperty("result").GetArrayLength();
     }
 }

@@ -59,34 +59,8 @@ internal static class QueryPhase
         return results;
     }
 
-    private static async Task<(double Seconds, int Entries, string? Error)> TimeQueryAsync(WorkloadOptions options, HttpClient http, string logql, long startNs, long endNs, CancellationToken cancellationToken)
-    {
-        var url = new Uri(options.Url, string.Create(CultureInfo.InvariantCulture,
-            $"/loki/api/v1/query_range?query={Uri.EscapeDataString(logql)}&start={startNs - 60_000_000_000}&end={endNs + 60_000_000_000}&limit=100&direction=backward"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (options.Tenant is not null)
-        {
-            request.Headers.Add("X-Scope-OrgID", options.Tenant);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            stopwatch.Stop();
-            if (!response.IsSuccessStatusCode)
-            {
-                return (stopwatch.Elapsed.TotalSeconds, 0, $"{(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body).Trim()}");
-            }
-
-            return (stopwatch.Elapsed.TotalSeconds, CountEntries(body), null);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException)
-        {
-            return (stopwatch.Elapsed.TotalSeconds, 0, ex.Message);
-        }
-    }
+    private static Task<(double Seconds, int Count, string? Error)> TimeQueryAsync(WorkloadOptions options, HttpClient http, string logql, long startNs, long endNs, CancellationToken cancellationToken) =>
+        TimedQueryRange.RunAsync(options, http, logql, startNs, endNs, "&limit=100&direction=backward", CountEntries, cancellationToken);
 
     private static int CountEntries(byte[] body)
     {

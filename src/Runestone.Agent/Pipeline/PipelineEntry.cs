@@ -48,7 +48,7 @@ public sealed class PipelineEntry
     /// dictionaries: a reader that recycles its entries allocates no maps per line. Only for an
     /// entry that no stage and no sink still holds.
     /// </summary>
-    public void Reuse(IReadOnlyDictionary<string, string> labels, string line, long timestampNs)
+    public void Reuse(Dictionary<string, string> labels, string line, long timestampNs)
     {
         Labels.Clear();
         foreach (var (k, v) in labels)

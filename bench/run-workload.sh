@@ -13,6 +13,8 @@ BYTES="${BYTES:-1GB}"
 CONNECTIONS="${CONNECTIONS:-4}"
 OUT="${OUT:-bench/out}"
 PORT="${PORT:-3100}"
+# The chunk encoding under test (ingester.chunk_encoding): zstd-templates (default) or zstd, lz4, ...
+CHUNK_ENCODING="${CHUNK_ENCODING:-zstd-templates}"
 URL="http://127.0.0.1:${PORT}"
 
 source bench/server-lib.sh
@@ -31,6 +33,8 @@ server:
   http_listen_port: ${PORT}
 common:
   path_prefix: ${DATA}
+ingester:
+  chunk_encoding: ${CHUNK_ENCODING}
 limits_config:
   ingestion_rate_mb: 0
   per_stream_rate_limit: 0

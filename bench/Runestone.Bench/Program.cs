@@ -23,6 +23,8 @@ switch (args[0])
         return await Runestone.Bench.AgentPipelineBench.RunAsync(args[1..]).ConfigureAwait(false);
     case "layout":
         return Runestone.Bench.StreamLayoutStudy.Run(args[1..]);
+    case "templates":
+        return Runestone.Bench.TemplateCodecStudy.Run(args[1..]);
     case "crifile":
         return CriFileCommand.Run(args[1..]);
     case "agentrun":
@@ -30,6 +32,6 @@ switch (args[0])
     case "standin":
         return await StandInServer.RunAsync(args[1..]).ConfigureAwait(false);
     default:
-        Console.Error.WriteLine($"unknown command '{args[0]}': use micro, workload, codecs, layout, standin, crifile or agentrun");
+        Console.Error.WriteLine($"unknown command '{args[0]}': use micro, workload, codecs, layout, templates, standin, crifile or agentrun");
         return 2;
 }

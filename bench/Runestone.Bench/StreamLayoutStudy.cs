@@ -14,9 +14,9 @@ namespace Runestone.Bench;
 /// </summary>
 internal static class StreamLayoutStudy
 {
-    public static int Run(string[] args)
+    /// <summary>The workload's lines (seed 1, 100 streams, the 1 GiB run's clock scaled) grouped per stream.</summary>
+    internal static (Dictionary<int, List<(long Ts, byte[] Line)>> PerStream, long Produced, long Lines) Generate(int megabytes)
     {
-        var megabytes = args.Length >= 2 && args[0] == "--mb" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
         var total = (long)megabytes << 20;
         var generator = new LineGenerator(1, 100);
         var perStream = new Dictionary<int, List<(long Ts, byte[] Line)>>();
@@ -40,6 +40,13 @@ internal static class StreamLayoutStudy
             lines++;
         }
 
+        return (perStream, produced, lines);
+    }
+
+    public static int Run(string[] args)
+    {
+        var megabytes = args.Length >= 2 && args[0] == "--mb" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
+        var (perStream, produced, lines) = Generate(megabytes);
         Console.WriteLine($"{produced / 1e6:F0} MB raw, {lines:N0} lines, {perStream.Count} streams; bytes per entry after compression:");
         Console.WriteLine("| block | zstd | ratio (one frame) | ts delta | ts delta-of-delta | lengths | lines | ratio (columns apart) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");

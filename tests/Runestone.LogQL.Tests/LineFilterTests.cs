@@ -75,6 +75,34 @@ public class LineFilterTests
         Assert.Equal(expected, filter.MayMatchAny(Encoding.UTF8.GetBytes(bytes)));
     }
 
+    // A template block's static text: digits and hex letters may have been cut out as variables,
+    // so only the runs of a literal without them must stand in the text as they are.
+    [Theory]
+    [InlineData("|= \"needle-q7d3c9a1f5e2b\"", "trace_id=needle-q\u0001d\u0001c", true)]
+    [InlineData("|= \"needle-q7d3c9a1f5e2b\"", "trace_id=\u0002\u0010", false)]
+    [InlineData("|= \"status=504\"", "status=\u0001", true)]
+    [InlineData("|= \"status=504\"", "duration=\u0001ms", false)]
+    [InlineData("|= \"12345\"", "anything", true)]
+    [InlineData("|= \"deadbeef\"", "no hex here", true)]
+    [InlineData("|= \"connection refused\"", "msg=\"connection refused\"", true)]
+    [InlineData("|= \"connection refused\"", "msg=\"ok\"", false)]
+    [InlineData("|= \"x\" or \"refused\"", "refused", true)]
+    [InlineData("|= \"zz\" or \"qq\"", "none", false)]
+    [InlineData("|~ \"retry.go:8[0-9][0-9] msg=.database timeout\"", "caller=retry.go:\u0001 msg=\"database timeout", true)]
+    [InlineData("|~ \"retry.go:8[0-9][0-9] msg=.database timeout\"", "caller=server.go:\u0001 msg=\"ok\"", false)]
+    [InlineData("!= \"needle\"", "needle", true)]
+    [InlineData("|~ \"(?i)timeout\"", "nothing", true)]
+    public void Template_text_rules_out_blocks_only_when_no_line_can_match(string filters, string staticText, bool expected)
+    {
+        var selector = Assert.IsType<LogSelectorExpr>(LogQLParser.Parse("{a=\"b\"} " + filters));
+        var filter = selector.PushdownFilter;
+        Assert.NotNull(filter);
+        Assert.Equal(expected, filter.MayMatchAnyStatic(Encoding.UTF8.GetBytes(staticText), s_variableBytes));
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> s_variableBytes =
+        System.Buffers.SearchValues.Create("\u0001\u0002\u0003\u00040123456789abcdefABCDEF"u8);
+
     [Theory]
     [InlineData("error", typeof(ContainsFilter))]
     [InlineData("error|fail", typeof(AnyFilter))]

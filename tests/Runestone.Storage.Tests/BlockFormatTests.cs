@@ -20,7 +20,7 @@ public sealed class BlockFormatTests
         { "empty", [] },
     };
 
-    public static TheoryData<ChunkEncoding> Encodings => new() { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd };
+    public static TheoryData<ChunkEncoding> Encodings => new() { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd, ChunkEncoding.ZstdTemplates };
 
     [Theory]
     [MemberData(nameof(TimestampCases))]
@@ -48,7 +48,7 @@ public sealed class BlockFormatTests
             [new("empty", "")],
             [new("k", new string('v', 3000))],
         ];
-        foreach (var encoding in new[] { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd })
+        foreach (var encoding in new[] { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd, ChunkEncoding.ZstdTemplates })
         {
             var decoded = RoundTrip(encoding, ts, text.Select(Encoding.UTF8.GetBytes).ToArray(), metadata);
             Assert.Equal(text, decoded.Select(e => e.Line));

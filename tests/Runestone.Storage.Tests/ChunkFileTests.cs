@@ -11,7 +11,7 @@ public sealed class ChunkFileTests
 {
     private const string Labels = "{app=\"api\", env=\"prod\"}";
 
-    public static TheoryData<ChunkEncoding> Encodings => new() { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd };
+    public static TheoryData<ChunkEncoding> Encodings => new() { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd, ChunkEncoding.ZstdTemplates };
 
     [Theory]
     [MemberData(nameof(Encodings))]

@@ -21,7 +21,7 @@ public sealed class CorruptionFuzzTests
     public void Damaged_chunks_fail_only_with_InvalidDataException(int seed)
     {
         var blocks = new List<SealedBlock>();
-        foreach (var encoding in new[] { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd })
+        foreach (var encoding in new[] { ChunkEncoding.None, ChunkEncoding.Gzip, ChunkEncoding.Lz4, ChunkEncoding.Zstd, ChunkEncoding.ZstdTemplates })
         {
             blocks.AddRange(ChunkFileTests.MakeBlocks(encoding, 1, 30));
         }

@@ -14,4 +14,13 @@ public interface ILineFilter
     /// skip them all without splitting them into lines. True when in doubt.
     /// </summary>
     bool MayMatchAny(ReadOnlySpan<byte> bytes) => true;
+
+    /// <summary>
+    /// Like <see cref="MayMatchAny"/>, but checked on the static text of many lines before they
+    /// are rebuilt (a template block's templates): every line is that text with some runs of
+    /// <paramref name="variableBytes"/> put in. So a part of a literal that holds none of those
+    /// bytes must appear in <paramref name="staticText"/> as it is. False only when no line can
+    /// match; true when in doubt.
+    /// </summary>
+    bool MayMatchAnyStatic(ReadOnlySpan<byte> staticText, System.Buffers.SearchValues<byte> variableBytes) => true;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Runestone.Core.Logs;
 
 namespace Runestone.LogQL.Filters;
@@ -25,6 +26,19 @@ internal sealed class AnyFilter(ILineFilter[] filters) : ILineFilter
         foreach (var filter in Filters)
         {
             if (filter.MayMatchAny(bytes))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool MayMatchAnyStatic(ReadOnlySpan<byte> staticText, SearchValues<byte> variableBytes)
+    {
+        foreach (var filter in Filters)
+        {
+            if (filter.MayMatchAnyStatic(staticText, variableBytes))
             {
                 return true;
             }

@@ -30,6 +30,9 @@ internal sealed class RegexFilter(Regex regex, ILineFilter? prefilter) : ILineFi
     // Every match contains the prefilter's literals, so bytes without them hold no match.
     public bool MayMatchAny(ReadOnlySpan<byte> bytes) => Prefilter is null || Prefilter.MayMatchAny(bytes);
 
+    public bool MayMatchAnyStatic(ReadOnlySpan<byte> staticText, SearchValues<byte> variableBytes) =>
+        Prefilter is null || Prefilter.MayMatchAnyStatic(staticText, variableBytes);
+
     /// <summary>Runs a regex over UTF-8 bytes without allocating a string.</summary>
     internal static bool IsMatch(Regex regex, ReadOnlySpan<byte> line)
     {

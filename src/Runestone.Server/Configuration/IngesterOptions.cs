@@ -4,7 +4,7 @@ namespace Runestone.Server.Configuration;
 public sealed record IngesterOptions
 {
     /// <summary>The values <see cref="ChunkEncoding"/> accepts.</summary>
-    public static IReadOnlyList<string> ChunkEncodings { get; } = ["none", "gzip", "snappy", "lz4", "zstd"];
+    public static IReadOnlyList<string> ChunkEncodings { get; } = ["none", "gzip", "snappy", "lz4", "zstd", "zstd-templates"];
 
     /// <summary><c>chunk_target_size</c>: target compressed size of a chunk in bytes (Loki: 1572864).</summary>
     public long ChunkTargetSize { get; init; } = 1_572_864;

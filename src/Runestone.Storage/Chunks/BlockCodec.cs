@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using K4os.Compression.LZ4;
+using Runestone.Storage.Chunks.Templates;
 using ZstdNet;
 
 namespace Runestone.Storage.Chunks;
@@ -31,8 +32,9 @@ public static class BlockCodec
         "gzip" => ChunkEncoding.Gzip,
         "lz4" or "lz4-256k" or "lz4-1m" or "lz4-4m" or "lz4-64k" => ChunkEncoding.Lz4,
         "zstd" => ChunkEncoding.Zstd,
+        "zstd-templates" => ChunkEncoding.ZstdTemplates,
         "snappy" => ChunkEncoding.Lz4, // same speed class as snappy; stored as lz4 (documented)
-        _ => throw new ArgumentException($"unknown chunk encoding '{name}': use none, gzip, lz4, snappy or zstd"),
+        _ => throw new ArgumentException($"unknown chunk encoding '{name}': use none, gzip, lz4, snappy, zstd or zstd-templates"),
     };
 
     /// <summary>Compresses <paramref name="raw"/> into a new exactly-sized array.</summary>
@@ -43,28 +45,9 @@ public static class BlockCodec
             case ChunkEncoding.None:
                 return raw.ToArray();
             case ChunkEncoding.Zstd:
-                {
-                    if (t_zstdCompressor is null || t_zstdCompressorLevel != ZstdLevel)
-                    {
-                        t_zstdCompressor?.Dispose();
-                        t_zstdCompressor = new Compressor(new CompressionOptions(ZstdLevel));
-                        t_zstdCompressorLevel = ZstdLevel;
-                    }
-
-                    var compressor = t_zstdCompressor;
-                    var bound = Compressor.GetCompressBound(raw.Length);
-                    var rented = ArrayPool<byte>.Shared.Rent(bound);
-                    try
-                    {
-                        var written = compressor.Wrap(raw, rented.AsSpan());
-                        return LongLived(rented.AsSpan(0, written));
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(rented);
-                    }
-                }
-
+                return CompressZstd(raw);
+            case ChunkEncoding.ZstdTemplates:
+                return TemplateBlockCodec.Compress(raw);
             case ChunkEncoding.Lz4:
                 {
                     var rented = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
@@ -95,9 +78,48 @@ public static class BlockCodec
         }
     }
 
+    private static byte[] CompressZstd(ReadOnlySpan<byte> input)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(input.Length));
+        try
+        {
+            return LongLived(rented.AsSpan(0, ZstdWrap(input, rented)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Compresses into <paramref name="output"/> (at least the compress bound long) at <see cref="ZstdLevel"/>.</summary>
+    internal static int ZstdWrap(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (t_zstdCompressor is null || t_zstdCompressorLevel != ZstdLevel)
+        {
+            t_zstdCompressor?.Dispose();
+            t_zstdCompressor = new Compressor(new CompressionOptions(ZstdLevel));
+            t_zstdCompressorLevel = ZstdLevel;
+        }
+
+        return t_zstdCompressor.Wrap(input, output);
+    }
+
+    /// <summary>Decompresses one zstd frame; a corrupt frame is an <see cref="InvalidDataException"/>.</summary>
+    internal static int ZstdUnwrap(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        try
+        {
+            return (t_zstdDecompressor ??= new Decompressor()).Unwrap(input, output, bufferSizePrecheck: false);
+        }
+        catch (ZstdException e)
+        {
+            throw new InvalidDataException($"corrupt zstd block: {e.Message}", e);
+        }
+    }
+
     // Compressed blocks live until their chunk is flushed: allocating them on the pinned object
     // heap means the GC never copies them from generation to generation.
-    private static byte[] LongLived(ReadOnlySpan<byte> bytes)
+    internal static byte[] LongLived(ReadOnlySpan<byte> bytes)
     {
         var array = GC.AllocateUninitializedArray<byte>(bytes.Length, pinned: true);
         bytes.CopyTo(array);
@@ -115,15 +137,12 @@ public static class BlockCodec
                 written = compressed.Length;
                 break;
             case ChunkEncoding.Zstd:
-                try
-                {
-                    written = (t_zstdDecompressor ??= new Decompressor()).Unwrap(compressed, destination, bufferSizePrecheck: false);
-                }
-                catch (ZstdException e)
-                {
-                    throw new InvalidDataException($"corrupt zstd block: {e.Message}", e);
-                }
+                written = ZstdUnwrap(compressed, destination);
 
+                break;
+            case ChunkEncoding.ZstdTemplates:
+                TemplateBlockCodec.Decompress(compressed, destination);
+                written = destination.Length;
                 break;
             case ChunkEncoding.Lz4:
                 written = LZ4Codec.Decode(compressed, destination);

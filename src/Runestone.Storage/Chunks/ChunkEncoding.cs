@@ -7,4 +7,7 @@ public enum ChunkEncoding : byte
     Gzip = 1,
     Lz4 = 2,
     Zstd = 3,
+
+    /// <summary>Lines split into deduplicated templates and typed variable columns, then zstd (docs/storage.md).</summary>
+    ZstdTemplates = 4,
 }

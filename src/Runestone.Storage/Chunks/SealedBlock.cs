@@ -1,6 +1,7 @@
 using System.Buffers;
 using Runestone.Core.Binary;
 using Runestone.Core.Logs;
+using Runestone.Storage.Chunks.Templates;
 
 namespace Runestone.Storage.Chunks;
 
@@ -51,6 +52,13 @@ public sealed class SealedBlock
         if (Checksum.Compute(Compressed.Span) != Crc)
         {
             throw new InvalidDataException("block checksum mismatch: the chunk is corrupt");
+        }
+
+        // A template block's static text rules out most blocks for a literal before any line is
+        // rebuilt (the costly part of reading one).
+        if (filter is not null && Encoding == ChunkEncoding.ZstdTemplates && !TemplateBlockCodec.MayMatchAny(Compressed.Span, RawLength, filter))
+        {
+            return null;
         }
 
         var raw = ArrayPool<byte>.Shared.Rent(Math.Max(1, RawLength));

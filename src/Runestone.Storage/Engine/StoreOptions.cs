@@ -12,7 +12,7 @@ public sealed record StoreOptions
 
     public required string IndexDirectory { get; init; }
 
-    public ChunkEncoding Encoding { get; init; } = ChunkEncoding.Zstd;
+    public ChunkEncoding Encoding { get; init; } = ChunkEncoding.ZstdTemplates;
 
     /// <summary>Raw bytes per block before it is compressed (Loki's chunk_block_size).</summary>
     public int BlockSize { get; init; } = 262144;

@@ -29,7 +29,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromMinutes(30), o.Ingester.ChunkIdlePeriod);
         Assert.Equal(TimeSpan.FromHours(2), o.Ingester.MaxChunkAge);
         Assert.Equal(262_144, o.Ingester.ChunkBlockSize);
-        Assert.Equal("zstd", o.Ingester.ChunkEncoding);
+        Assert.Equal("zstd-templates", o.Ingester.ChunkEncoding);
         Assert.Equal(TimeSpan.FromSeconds(30), o.Ingester.FlushCheckPeriod);
         Assert.True(o.Ingester.Wal.Enabled);
         Assert.True(o.Ingester.Wal.FlushOnShutdown);
@@ -286,7 +286,7 @@ public sealed class ConfigLoaderTests
     public void Invalid_values_are_rejected_with_what_to_change()
     {
         var ex = Assert.Throws<ConfigException>(() => Load("ingester:\n  chunk_encoding: brotli\n"));
-        Assert.Equal("config: ingester.chunk_encoding: invalid value 'brotli': set it to one of none, gzip, snappy, lz4, zstd", ex.Message);
+        Assert.Equal("config: ingester.chunk_encoding: invalid value 'brotli': set it to one of none, gzip, snappy, lz4, zstd, zstd-templates", ex.Message);
 
         ex = Assert.Throws<ConfigException>(() => Load("limits_config:\n  max_global_streams_per_user: -1\n"));
         Assert.Equal("config: limits_config.max_global_streams_per_user: invalid value '-1': set it to 0 or more (0 disables the limit)", ex.Message);

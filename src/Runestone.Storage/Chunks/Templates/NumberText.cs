@@ -1,38 +1,55 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Runestone.Storage.Chunks.Templates;
 
-/// <summary>Decimal digits of unsigned numbers, written without allocation.</summary>
+/// <summary>Decimal digits of unsigned numbers, written without allocation, two digits a step.</summary>
 internal static class NumberText
 {
+    private static ReadOnlySpan<byte> Pairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Digits(ulong value)
     {
         var digits = 1;
-        while (value >= 10)
+        while (value >= 10_000)
         {
-            value /= 10;
-            digits++;
+            value /= 10_000;
+            digits += 4;
         }
 
-        return digits;
+        return value >= 1000 ? digits + 3 : value >= 100 ? digits + 2 : value >= 10 ? digits + 1 : digits;
     }
 
     /// <summary>Writes <paramref name="zeros"/> zeros and then the digits of <paramref name="value"/>; returns the length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Write(Span<byte> destination, ulong value, int zeros)
     {
-        if (zeros > 0)
+        var length = zeros + Digits(value);
+        var span = destination[..length];
+        span[..zeros].Fill((byte)'0');
+        var i = length;
+        var pairs = Pairs;
+        while (value >= 100)
         {
-            destination[..zeros].Fill((byte)'0');
+            var q = value / 100;
+            var r = (int)(value - q * 100) * 2;
+            span[--i] = pairs[r + 1];
+            span[--i] = pairs[r];
+            value = q;
         }
 
-        if (!value.TryFormat(destination[zeros..], out var written, default, CultureInfo.InvariantCulture))
+        if (value >= 10)
         {
-            throw new InvalidDataException("template block line is longer than its block");
+            var r = (int)value * 2;
+            span[--i] = pairs[r + 1];
+            span[--i] = pairs[r];
+        }
+        else
+        {
+            span[--i] = (byte)('0' + (int)value);
         }
 
-        return zeros + written;
+        return length;
     }
 }

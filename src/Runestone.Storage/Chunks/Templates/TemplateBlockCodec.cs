@@ -108,7 +108,8 @@ internal static class TemplateBlockCodec
             Unwrap(compressed[pos..], buffer.Slice(headerLength + templatesLength, columnsLength));
             (t_decoder ??= new TemplateBlockDecoder()).Decode(
                 buffer[..headerLength],
-                buffer.Slice(headerLength, templatesLength),
+                buffer[headerLength..],
+                templatesLength,
                 buffer.Slice(headerLength + templatesLength, columnsLength),
                 destination);
         }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Runestone.Core.Binary;
 
 namespace Runestone.Storage.Chunks.Templates;
@@ -26,9 +28,18 @@ internal sealed class TemplateBlockDecoder
     private int[] _lengths = new int[1024];
     private byte[] _lines = new byte[64 * 1024];
 
-    /// <summary>Decodes the sections into <paramref name="destination"/>, which must be exactly the raw length.</summary>
-    public void Decode(ReadOnlySpan<byte> header, ReadOnlySpan<byte> templates, ReadOnlySpan<byte> columns, Span<byte> destination)
+    // Room past the block's end for one stride of static text or one number or hex word.
+    private const int Slack = 2 * TemplateSyntax.MaxHexLength + 2 * TemplateSyntax.MaxNumberDigits;
+
+    /// <summary>
+    /// Decodes the sections into <paramref name="destination"/>, which must be exactly the raw
+    /// length. <paramref name="templatesAndAfter"/> starts with the templates section and may run
+    /// on (into the columns and beyond): static text is copied in 16-byte strides that can read
+    /// past a template's end.
+    /// </summary>
+    public void Decode(ReadOnlySpan<byte> header, ReadOnlySpan<byte> templatesAndAfter, int templatesLength, ReadOnlySpan<byte> columns, Span<byte> destination)
     {
+        var templates = templatesAndAfter[..templatesLength];
         var pos = 0;
         var count = ReadInt(header, ref pos, destination.Length);
         var tsLength = ReadInt(header, ref pos, header.Length);
@@ -58,7 +69,7 @@ internal sealed class TemplateBlockDecoder
         var ids = templates[pos..];
         var columnCount = Compile(templates, templateCount);
         ReadColumns(columns, columnCount);
-        var linesLength = DecodeLines(templates, ids, columns, count, templateCount, destination.Length);
+        var linesLength = DecodeLines(templatesAndAfter, ids, columns, count, templateCount, destination.Length);
 
         // Reassemble the raw layout: count, timestamps, lengths, metadata, lines.
         var o = Varint.Write(destination, (ulong)count);
@@ -168,11 +179,13 @@ internal sealed class TemplateBlockDecoder
         }
     }
 
-    private int DecodeLines(ReadOnlySpan<byte> templates, ReadOnlySpan<byte> ids, ReadOnlySpan<byte> columns, int count, int templateCount, int limit)
+    private int DecodeLines(ReadOnlySpan<byte> source, ReadOnlySpan<byte> ids, ReadOnlySpan<byte> columns, int count, int templateCount, int limit)
     {
         Ensure(ref _lengths, count);
-        Ensure(ref _lines, limit);
-        var output = _lines.AsSpan(0, limit);
+        Ensure(ref _lines, limit + Slack);
+        var output = _lines.AsSpan();
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(output);
         var segments = _segments;
         var numbers = _numbers;
         var cursor = _columnCursor;
@@ -186,8 +199,26 @@ internal sealed class TemplateBlockDecoder
             for (var s = _segmentStart[t]; s < _segmentStart[t + 1]; s++)
             {
                 ref readonly var segment = ref segments[s];
-                templates.Slice(segment.StaticStart, segment.StaticLength).CopyTo(output[o..]);
-                o += segment.StaticLength;
+                var length = segment.StaticLength;
+                if (o + length > limit)
+                {
+                    throw new InvalidDataException("template block lines are longer than the block");
+                }
+
+                if (segment.StaticStart + length + Vector128<byte>.Count <= source.Length)
+                {
+                    // Short static runs dominate: fixed strides beat a general copy call.
+                    for (var k = 0; k < length; k += Vector128<byte>.Count)
+                    {
+                        Vector128.LoadUnsafe(ref from, (nuint)(segment.StaticStart + k)).StoreUnsafe(ref to, (nuint)(o + k));
+                    }
+                }
+                else
+                {
+                    source.Slice(segment.StaticStart, length).CopyTo(output[o..]);
+                }
+
+                o += length;
                 switch (segment.Kind)
                 {
                     case TemplateSyntax.Number:
@@ -218,16 +249,16 @@ internal sealed class TemplateBlockDecoder
                     case TemplateSyntax.HexUpper:
                         {
                             var c = segment.Column;
-                            var length = segment.Argument;
-                            var bytes = (length + 1) / 2;
+                            int hexLength = segment.Argument;
+                            var bytes = (hexLength + 1) / 2;
                             if (cursor[c] + bytes > end[c])
                             {
                                 throw new InvalidDataException("template block hex column is short");
                             }
 
-                            WriteHex(columns.Slice(cursor[c], bytes), output.Slice(o, length), segment.Kind == TemplateSyntax.Hex ? LowerDigits : UpperDigits);
+                            WriteHex(columns.Slice(cursor[c], bytes), output.Slice(o, hexLength), segment.Kind == TemplateSyntax.Hex ? LowerDigits : UpperDigits);
                             cursor[c] += bytes;
-                            o += length;
+                            o += hexLength;
                             break;
                         }
 
@@ -235,6 +266,11 @@ internal sealed class TemplateBlockDecoder
                         output[o++] = segment.Argument;
                         break;
                 }
+            }
+
+            if (o > limit)
+            {
+                throw new InvalidDataException("template block lines are longer than the block");
             }
 
             _lengths[i] = o - start;

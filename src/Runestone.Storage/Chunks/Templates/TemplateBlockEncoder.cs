@@ -146,6 +146,32 @@ internal sealed class TemplateBlockEncoder
                 continue;
             }
 
+            // Most variables are whole words of digits ("2023", "200"): parse them in one pass.
+            if (i == 0 || !TemplateSyntax.IsWord(line[i - 1]))
+            {
+                var d = i;
+                var limit = Math.Min(line.Length, i + TemplateSyntax.MaxNumberDigits);
+                ulong value = 0;
+                for (; d < limit && (uint)(line[d] - '0') <= 9; d++)
+                {
+                    value = value * 10 + (uint)(line[d] - '0');
+                }
+
+                if (d == line.Length || !TemplateSyntax.IsWord(line[d]))
+                {
+                    var zeros = 0;
+                    while (zeros < d - i - 1 && line[i + zeros] == '0')
+                    {
+                        zeros++;
+                    }
+
+                    AddVariable(ref variables, new Variable(TemplateSyntax.Number, (value << 2) | (uint)Math.Min(zeros, 3), 0, zeros));
+                    template[t++] = TemplateSyntax.Number;
+                    i = d;
+                    continue;
+                }
+            }
+
             // The digit's word may have begun with letters already copied as static text
             // (hex ids such as "ab12…", identifiers such as "v1"): take them back.
             var wordStart = i;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
@@ -107,13 +108,21 @@ internal static class TemplateSyntax
     /// </summary>
     public static ulong ContextKey(ReadOnlySpan<byte> templateSoFar, byte kind)
     {
-        var start = Math.Max(0, templateSoFar.Length - ContextBytes);
+        var n = templateSoFar.Length;
+        if (n >= 8)
+        {
+            // The last six bytes in one load: the same value as the loop below.
+            var last = BinaryPrimitives.ReadUInt64BigEndian(templateSoFar[(n - 8)..]) & 0xFFFF_FFFF_FFFF;
+            return ((ulong)kind << 48) | last | ((ulong)ContextBytes << 59);
+        }
+
+        var start = Math.Max(0, n - ContextBytes);
         ulong key = kind;
-        for (var i = start; i < templateSoFar.Length; i++)
+        for (var i = start; i < n; i++)
         {
             key = (key << 8) | templateSoFar[i];
         }
 
-        return key | ((ulong)(templateSoFar.Length - start) << 59);
+        return key | ((ulong)(n - start) << 59);
     }
 }

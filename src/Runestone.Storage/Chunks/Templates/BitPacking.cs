@@ -112,7 +112,7 @@ internal static class BitPacking
     public static int Read(ReadOnlySpan<byte> input, ref ulong[] arena, int offset, out int count)
     {
         var pos = 0;
-        count = checked((int)ReadVarint(input, ref pos, int.MaxValue));
+        count = checked((int)SectionVarint.Read(input, ref pos, int.MaxValue));
         if (count == 0)
         {
             return pos;
@@ -135,11 +135,11 @@ internal static class BitPacking
         {
             case ModeTable:
                 {
-                    var size = (int)ReadVarint(input, ref pos, MaxTable + 1);
+                    var size = (int)SectionVarint.Read(input, ref pos, MaxTable + 1);
                     Span<ulong> entries = stackalloc ulong[size];
                     for (var i = 0; i < size; i++)
                     {
-                        entries[i] = ReadVarint(input, ref pos, ulong.MaxValue);
+                        entries[i] = SectionVarint.Read(input, ref pos, ulong.MaxValue);
                     }
 
                     var bits = Bits((ulong)Math.Max(1, size) - 1);
@@ -167,7 +167,7 @@ internal static class BitPacking
 
             case ModeOffset:
                 {
-                    var min = ReadVarint(input, ref pos, ulong.MaxValue);
+                    var min = SectionVarint.Read(input, ref pos, ulong.MaxValue);
                     pos += UnpackShifted(input[pos..], values);
                     for (var i = 0; i < count; i++)
                     {
@@ -262,7 +262,7 @@ internal static class BitPacking
             throw new InvalidDataException("packed column width is corrupt");
         }
 
-        var exceptions = (int)ReadVarint(input, ref pos, (ulong)values.Length);
+        var exceptions = (int)SectionVarint.Read(input, ref pos, (ulong)values.Length);
         pos += Unpack(input[pos..], values, width);
         if (exceptions > 0)
         {
@@ -377,16 +377,4 @@ internal static class BitPacking
 
     private static void WriteVarint(IBufferWriter<byte> output, ulong value) =>
         output.Advance(Varint.Write(output.GetSpan(Varint.MaxLength), value));
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> input, ref int pos, ulong max)
-    {
-        var n = Varint.TryRead(input[pos..], out var value);
-        if (n == 0 || value > max)
-        {
-            throw new InvalidDataException("packed column varint is corrupt");
-        }
-
-        pos += n;
-        return value;
-    }
 }

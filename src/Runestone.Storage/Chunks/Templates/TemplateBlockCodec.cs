@@ -92,11 +92,11 @@ internal static class TemplateBlockCodec
         var pos = 1;
         // No section is much larger than the raw block it came from.
         var limit = destination.Length * 2 + 1024;
-        var headerLength = Read(compressed, ref pos, limit);
-        var templatesLength = Read(compressed, ref pos, limit);
-        var columnsLength = Read(compressed, ref pos, limit);
-        var headerZ = Read(compressed, ref pos, compressed.Length);
-        var templatesZ = Read(compressed, ref pos, compressed.Length - headerZ);
+        var headerLength = SectionVarint.ReadInt(compressed, ref pos, limit);
+        var templatesLength = SectionVarint.ReadInt(compressed, ref pos, limit);
+        var columnsLength = SectionVarint.ReadInt(compressed, ref pos, limit);
+        var headerZ = SectionVarint.ReadInt(compressed, ref pos, compressed.Length);
+        var templatesZ = SectionVarint.ReadInt(compressed, ref pos, compressed.Length - headerZ);
         var rented = ArrayPool<byte>.Shared.Rent(headerLength + templatesLength + columnsLength);
         try
         {
@@ -137,11 +137,11 @@ internal static class TemplateBlockCodec
 
         var pos = 1;
         var limit = rawLength * 2 + 1024;
-        Read(compressed, ref pos, limit);
-        var templatesLength = Read(compressed, ref pos, limit);
-        Read(compressed, ref pos, limit);
-        var headerZ = Read(compressed, ref pos, compressed.Length);
-        var templatesZ = Read(compressed, ref pos, compressed.Length - headerZ);
+        SectionVarint.ReadInt(compressed, ref pos, limit);
+        var templatesLength = SectionVarint.ReadInt(compressed, ref pos, limit);
+        SectionVarint.ReadInt(compressed, ref pos, limit);
+        var headerZ = SectionVarint.ReadInt(compressed, ref pos, compressed.Length);
+        var templatesZ = SectionVarint.ReadInt(compressed, ref pos, compressed.Length - headerZ);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, templatesLength));
         try
         {
@@ -162,17 +162,5 @@ internal static class TemplateBlockCodec
         {
             throw new InvalidDataException($"template block section decompressed to {written} bytes, expected {destination.Length}");
         }
-    }
-
-    private static int Read(ReadOnlySpan<byte> source, ref int pos, int max)
-    {
-        var n = Varint.TryRead(source[pos..], out var value);
-        if (n == 0 || value > (ulong)Math.Max(0, max))
-        {
-            throw new InvalidDataException("template block length is corrupt");
-        }
-
-        pos += n;
-        return (int)value;
     }
 }

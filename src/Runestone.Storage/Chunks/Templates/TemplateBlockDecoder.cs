@@ -41,13 +41,13 @@ internal sealed class TemplateBlockDecoder
     {
         var templates = templatesAndAfter[..templatesLength];
         var pos = 0;
-        var count = ReadInt(header, ref pos, destination.Length);
-        var tsLength = ReadInt(header, ref pos, header.Length);
+        var count = SectionVarint.ReadInt(header, ref pos, destination.Length);
+        var tsLength = SectionVarint.ReadInt(header, ref pos, header.Length);
         var timestamps = header.Slice(pos, tsLength);
         var metadata = header[(pos + tsLength)..];
 
         pos = 0;
-        var templateCount = ReadInt(templates, ref pos, templates.Length);
+        var templateCount = SectionVarint.ReadInt(templates, ref pos, templates.Length);
         if (count > 0 && templateCount == 0)
         {
             throw new InvalidDataException("template block has lines but no templates");
@@ -57,7 +57,7 @@ internal sealed class TemplateBlockDecoder
         Ensure(ref _templateLengths, templateCount);
         for (var t = 0; t < templateCount; t++)
         {
-            _templateLengths[t] = ReadInt(templates, ref pos, templates.Length);
+            _templateLengths[t] = SectionVarint.ReadInt(templates, ref pos, templates.Length);
         }
 
         for (var t = 0; t < templateCount; t++)
@@ -146,7 +146,7 @@ internal sealed class TemplateBlockDecoder
     private void ReadColumns(ReadOnlySpan<byte> columns, int expected)
     {
         var pos = 0;
-        var columnCount = ReadInt(columns, ref pos, columns.Length);
+        var columnCount = SectionVarint.ReadInt(columns, ref pos, columns.Length);
         if (columnCount != expected)
         {
             throw new InvalidDataException($"template block names {expected} columns, holds {columnCount}");
@@ -165,7 +165,7 @@ internal sealed class TemplateBlockDecoder
             }
             else
             {
-                var length = ReadInt(columns, ref pos, columns.Length - pos);
+                var length = SectionVarint.ReadInt(columns, ref pos, columns.Length - pos);
                 _columnCursor[c] = pos;
                 pos += length;
             }
@@ -194,7 +194,7 @@ internal sealed class TemplateBlockDecoder
         var idPos = 0;
         for (var i = 0; i < count; i++)
         {
-            var t = ReadInt(ids, ref idPos, templateCount - 1);
+            var t = SectionVarint.ReadInt(ids, ref idPos, templateCount - 1);
             var start = o;
             for (var s = _segmentStart[t]; s < _segmentStart[t + 1]; s++)
             {
@@ -286,18 +286,6 @@ internal sealed class TemplateBlockDecoder
             var b = bytes[k >> 1];
             output[k] = digits[(k & 1) == 0 ? b >> 4 : b & 0xF];
         }
-    }
-
-    private static int ReadInt(ReadOnlySpan<byte> source, ref int pos, int max)
-    {
-        var n = Varint.TryRead(source[pos..], out var value);
-        if (n == 0 || value > (ulong)Math.Max(0, max))
-        {
-            throw new InvalidDataException("template block varint is corrupt");
-        }
-
-        pos += n;
-        return (int)value;
     }
 
     private static void Ensure<T>(ref T[] array, int length)

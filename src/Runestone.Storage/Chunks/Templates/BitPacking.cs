@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
@@ -19,6 +20,7 @@ internal static class BitPacking
     public const int MaxTable = 64;
 
     /// <summary>Writes <paramref name="values"/>, which it overwrites; <paramref name="table"/> is scratch space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(IBufferWriter<byte> output, Span<ulong> values, DistinctValues table)
     {
         var count = values.Length;
@@ -109,6 +111,7 @@ internal static class BitPacking
     /// Reads a column written by <see cref="Write"/> into <paramref name="arena"/> from
     /// <paramref name="offset"/> on (growing it, contents kept); returns bytes consumed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Read(ReadOnlySpan<byte> input, ref ulong[] arena, int offset, out int count)
     {
         var pos = 0;
@@ -189,6 +192,7 @@ internal static class BitPacking
     // costs least when the few values above it are patched in afterwards (a duration column of
     // mostly small values and rare large ones):
     // shift | width | exceptions | low bits… [| high width | positions… | high bits…].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackShifted(IBufferWriter<byte> output, Span<ulong> values, ulong any)
     {
         var shift = any == 0 ? 0 : BitOperations.TrailingZeroCount(any);
@@ -253,6 +257,7 @@ internal static class BitPacking
         Pack(output, highs, bits - width);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int UnpackShifted(ReadOnlySpan<byte> input, Span<ulong> values)
     {
         int shift = input[0], width = input[1];
@@ -293,6 +298,7 @@ internal static class BitPacking
         return pos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(IBufferWriter<byte> output, ReadOnlySpan<ulong> values, int bits)
     {
         var length = (int)(((long)values.Length * bits + 7) / 8);
@@ -327,6 +333,7 @@ internal static class BitPacking
         BinaryPrimitives.WriteUInt64LittleEndian(span[at..], word);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Unpack(ReadOnlySpan<byte> input, Span<ulong> values, int bits)
     {
         var length = (int)(((long)values.Length * bits + 7) / 8);

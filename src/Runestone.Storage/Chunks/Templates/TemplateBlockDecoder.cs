@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Runestone.Core.Binary;
@@ -91,6 +92,7 @@ internal sealed class TemplateBlockDecoder
 
     // Splits each template into segments and numbers the columns as the encoder did: in the
     // order their context keys first appear, template by template.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Compile(ReadOnlySpan<byte> templates, int templateCount)
     {
         _columnIds.Clear();
@@ -143,6 +145,7 @@ internal sealed class TemplateBlockDecoder
         return _columnIds.Count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadColumns(ReadOnlySpan<byte> columns, int expected)
     {
         var pos = 0;
@@ -179,6 +182,7 @@ internal sealed class TemplateBlockDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeLines(ReadOnlySpan<byte> source, ReadOnlySpan<byte> ids, ReadOnlySpan<byte> columns, int count, int templateCount, int limit)
     {
         Ensure(ref _lengths, count);

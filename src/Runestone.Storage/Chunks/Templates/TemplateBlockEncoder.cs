@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
 using Runestone.Core.Binary;
@@ -41,6 +42,7 @@ internal sealed class TemplateBlockEncoder
     /// Encodes a raw block into <see cref="Header"/>, <see cref="Templates"/> and
     /// <see cref="Columns"/>, valid until the next call; false when the bytes are not a raw block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEncode(ReadOnlySpan<byte> raw)
     {
         Reset();
@@ -109,6 +111,9 @@ internal sealed class TemplateBlockEncoder
         Array.Fill(_table, -1);
     }
 
+    // The template code's hot loops are compiled fully optimized at once: on a busy server the
+    // tier-1 recompile waited long enough that perf caught ingest running tier-0 code here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddLine(ReadOnlySpan<byte> line)
     {
         // A template is at most the line plus a length byte per hex word and an escape per byte.
@@ -271,6 +276,7 @@ internal sealed class TemplateBlockEncoder
         _variables[count++] = variable;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FindOrAddTemplate(ReadOnlySpan<byte> template)
     {
         var hash = XxHash3.HashToUInt64(template);

@@ -51,6 +51,7 @@ internal static class TemplateSyntax
     /// <see cref="Hex"/> or <see cref="HexUpper"/> when the whole word is a hex variable (one case
     /// of a-f, at least one digit and one letter, 4 to 255 characters), else 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte HexKind(ReadOnlySpan<byte> word)
     {
         if (word.Length < MinHexLength || word.Length > MaxHexLength)

@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Runestone.Core.Binary;
 
 namespace Runestone.Storage.Chunks.Templates;

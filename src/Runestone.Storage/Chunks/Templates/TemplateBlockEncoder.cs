@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using Runestone.Core.Binary;
 
 namespace Runestone.Storage.Chunks.Templates;
@@ -30,7 +30,6 @@ internal sealed class TemplateBlockEncoder
     private byte[] _template = new byte[1024];
     private Variable[] _variables = new Variable[64];
     private int[] _lengths = new int[256];
-    private int _columnCount;
 
     public ReadOnlySpan<byte> Header => _header.WrittenSpan;
 
@@ -74,8 +73,8 @@ internal sealed class TemplateBlockEncoder
         _templateSection.Write(_templateBytes.WrittenSpan);
         _templateSection.Write(_ids.WrittenSpan);
 
-        WriteVarint(_columnSection, (ulong)_columnCount);
-        for (var c = 0; c < _columnCount; c++)
+        WriteVarint(_columnSection, (ulong)_columnIds.Count);
+        for (var c = 0; c < _columnIds.Count; c++)
         {
             var column = _columns[c];
             if (column.Kind == TemplateSyntax.Number)
@@ -101,13 +100,12 @@ internal sealed class TemplateBlockEncoder
         _ids.ResetWrittenCount();
         _templateOffsets.Clear();
         _templateColumnCount = 0;
-        _columnIds.Clear();
-        for (var c = 0; c < _columnCount; c++)
+        for (var c = 0; c < _columnIds.Count; c++)
         {
             _columns[c].Reset();
         }
 
-        _columnCount = 0;
+        _columnIds.Clear();
         Array.Fill(_table, -1);
     }
 
@@ -348,7 +346,6 @@ internal sealed class TemplateBlockEncoder
         var id = _columnIds.GetOrAdd(key, out var added);
         if (added)
         {
-            _columnCount++;
             if (id == _columns.Length)
             {
                 Array.Resize(ref _columns, id * 2);

@@ -42,10 +42,8 @@ internal static class TemplateSyntax
 
     public static readonly SearchValues<byte> Markers = SearchValues.Create([Number, Hex, HexUpper, Escape]);
 
-    private static readonly SearchValues<byte> s_markersAndDigits = SearchValues.Create([Number, Hex, HexUpper, Escape, (byte)'0', (byte)'1', (byte)'2', (byte)'3', (byte)'4', (byte)'5', (byte)'6', (byte)'7', (byte)'8', (byte)'9']);
-
     /// <summary>Bytes that can start something other than plain static text.</summary>
-    public static SearchValues<byte> MarkersAndDigits => s_markersAndDigits;
+    public static readonly SearchValues<byte> MarkersAndDigits = SearchValues.Create("\u0001\u0002\u0003\u00040123456789"u8);
 
     /// <summary>
     /// <see cref="Hex"/> or <see cref="HexUpper"/> when the whole word is a hex variable (one case

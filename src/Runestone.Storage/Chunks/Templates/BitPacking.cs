@@ -351,7 +351,18 @@ internal static class BitPacking
         Span<byte> tail = stackalloc byte[16];
         var mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
         long bit = 0;
-        for (var i = 0; i < values.Length; i++, bit += bits)
+        var i = 0;
+        if (bits <= 56)
+        {
+            // One unaligned 64-bit read per value while eight bytes remain; the tail below.
+            var fast = input.Length - 8;
+            for (; i < values.Length && (bit >> 3) <= fast; i++, bit += bits)
+            {
+                values[i] = (BinaryPrimitives.ReadUInt64LittleEndian(input[(int)(bit >> 3)..]) >> (int)(bit & 7)) & mask;
+            }
+        }
+
+        for (; i < values.Length; i++, bit += bits)
         {
             values[i] = Get(input, tail, bit, bits) & mask;
         }

@@ -25,11 +25,32 @@ internal static class NumberText
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Write(Span<byte> destination, ulong value, int zeros)
     {
+        var pairs = Pairs;
+        if (zeros == 0)
+        {
+            // Most values in logs are short: one or two digits without leading zeros.
+            if (value < 10)
+            {
+                destination[0] = (byte)('0' + (int)value);
+                return 1;
+            }
+
+            if (value < 100)
+            {
+                var r = (int)value * 2;
+                destination[1] = pairs[r + 1];
+                destination[0] = pairs[r];
+                return 2;
+            }
+        }
+        else
+        {
+            destination[..zeros].Fill((byte)'0');
+        }
+
         var length = zeros + Digits(value);
         var span = destination[..length];
-        span[..zeros].Fill((byte)'0');
         var i = length;
-        var pairs = Pairs;
         while (value >= 100)
         {
             var q = value / 100;

@@ -21,6 +21,14 @@ AGENT_URL="http://127.0.0.1:${AGENT_PORT}"
 
 source bench/server-lib.sh
 build_release
+# AOT=1: the agent under test is the Native AOT build of the same executable (publish_aot in
+# server-lib.sh); otherwise the JIT build runs under `dotnet`.
+if [[ -n "${AOT:-}" ]]; then
+  publish_aot
+  AGENT_CMD=("${RUNESTONE_AOT}")
+else
+  AGENT_CMD=(dotnet "${RUNESTONE}")
+fi
 require_free "${URL}" "${AGENT_URL}"
 
 WORK="$(mktemp -d /tmp/runestone-agent.XXXXXX)"
@@ -81,7 +89,7 @@ echo "== running the agent (${LINES} lines, ${ENTRIES} entries expected)"
 status=0
 dotnet "${BENCH}" agentrun --file "${LOG}" --lines "${LINES}" --expected "${ENTRIES}" \
   --agent-metrics "${AGENT_URL}/metrics" --server "${URL}" --server-pid "${SERVER_PID}" --out "${OUT}" \
-  -- dotnet "${RUNESTONE}" agent -config.file="${WORK}/agent.yaml" || status=$?
+  -- "${AGENT_CMD[@]}" agent -config.file="${WORK}/agent.yaml" || status=$?
 
 echo "== results (${OUT}/agent-results.md)"
 cat "${OUT}/agent-results.md" 2>/dev/null || true

@@ -22,6 +22,14 @@ require_free() {
   done
 }
 
+RUNESTONE_AOT=bench/out/aot/runestone
+
+# Native AOT build of the executable (linux-x64) into bench/out/aot.
+publish_aot() {
+  echo "== publishing Native AOT (bench/out/aot)"
+  dotnet publish -c Release -r linux-x64 -p:PublishAot=true src/Runestone -o bench/out/aot -nologo -v quiet
+}
+
 stop_server_and_clean() {
   if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
     kill "${SERVER_PID}" 2>/dev/null || true

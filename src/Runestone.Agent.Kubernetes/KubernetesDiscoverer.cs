@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -105,6 +106,14 @@ public sealed class KubernetesDiscoverer : ITargetDiscoverer
 
     private async Task WatchAsync(string ns, string? resourceVersion, CancellationToken ct)
     {
+        KeepForJson<Watcher<KubernetesObject>.WatchEvent>();
+        KeepForJson<KubernetesObject>();
+        KeepForJson<Watcher<V1Pod>.WatchEvent>();
+        // An ERROR event (410 Gone) carries a Status; not exercised by the smoke check.
+        KeepForJson<Watcher<V1Status>.WatchEvent>();
+        KeepForJson<V1Status>();
+        KeepForJson<V1StatusDetails>();
+        KeepForJson<V1StatusCause>();
         var timeout = (int)WatchTimeout.TotalSeconds;
         Exception? failure = null;
         var events = ns.Length == 0
@@ -178,6 +187,19 @@ public sealed class KubernetesDiscoverer : ITargetDiscoverer
         var ca = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
         ca.ImportFromPemFile(file);
         return ca;
+    }
+
+    /// <summary>
+    /// The client reads each watch line into <c>Watcher&lt;KubernetesObject&gt;.WatchEvent</c>, then
+    /// <c>Watcher&lt;V1Pod&gt;.WatchEvent</c> (or <c>V1Status</c>), with reflection-based
+    /// System.Text.Json. Nothing references their constructors or property setters directly, so
+    /// the Native AOT build had no reflection data for them and every watch ended at its first
+    /// event ("Deserialization of types without a parameterless constructor ... WatchEvent", then
+    /// "... KubernetesObject"). Naming the exact types here keeps what the serializer needs
+    /// (tests/aot-smoke.sh checks a watch).
+    /// </summary>
+    private static void KeepForJson<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties)] T>()
+    {
     }
 
     private static KubernetesClientConfiguration BuildClientConfig(KubernetesSdConfig c)

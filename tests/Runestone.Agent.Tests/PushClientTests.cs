@@ -67,6 +67,33 @@ public sealed class PushClientTests
     }
 
     [Fact]
+    public async Task Reused_batches_carry_exactly_their_own_entries_and_acknowledge_each_once()
+    {
+        // Small batches over three streams, so sent batches (buffer, stream lists) are reused many
+        // times; one line is longer than a batch buffer and makes it grow.
+        await using var server = await FakePushServer.StartAsync();
+        var cfg = Cfg(server.Url);
+        cfg.BatchSize = 64;
+        cfg.BatchWait = TimeSpan.FromSeconds(30);
+        var ack = new RecordingAck();
+        var sent = new List<FakePushServer.Received>();
+        await using (var client = new PushClient(cfg, 0, new AgentMetrics(), TimeProvider.System, _ => { }))
+        {
+            client.Start();
+            for (var i = 0; i < 200; i++)
+            {
+                var app = "s" + (i % 3);
+                var line = i == 77 ? "long-" + new string('x', 300) : $"line-{i}-é";
+                await client.SendAsync(E(line, app, ts: 1000 + i) with { Source = ack, Offset = i }, default);
+                sent.Add(new FakePushServer.Received($"{{app=\"{app}\"}}", 1000 + i, line, ""));
+            }
+        }
+
+        Assert.Equal(sent, server.Entries.OrderBy(e => e.TimestampNs).ToList());
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (0, 0L, (long)i)), ack.Commits.OrderBy(c => c.Item3));
+    }
+
+    [Fact]
     public async Task Batchwait_flushes_on_the_injected_clock()
     {
         await using var server = await FakePushServer.StartAsync();

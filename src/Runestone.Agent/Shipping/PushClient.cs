@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
@@ -40,8 +42,15 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     // One batch is encoded and sent at a time (SendLoopAsync), so these buffers are reused for
     // every request instead of allocating ~2 MiB on the large object heap per batch.
     private readonly ArrayBufferWriter<byte> _protobuf = new(1 << 20);
-    private byte[] _lineBytes = [];
     private byte[] _body = [];
+
+    // The entries of every stream of a batch, back to back; each stream encodes a segment of it
+    // (a new array per stream and batch was ~240 KB on the large object heap per 1 MiB batch).
+    private PushEntryData[] _entryData = [];
+
+    // Sent batches, kept with their line buffer and entry lists for the next ones (at most a few
+    // are in flight: one filling per tenant, one queued, one sending).
+    private readonly ConcurrentQueue<Batch> _freeBatches = new();
     private Task? _loop;
 
     public PushClient(ClientConfig config, int index, AgentMetrics metrics, TimeProvider clock, Action<string>? log = null, HttpMessageHandler? handler = null, int capacity = 2048)
@@ -177,6 +186,11 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
             await foreach (var (tenant, batch) in _sendQueue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 await SendBatchAsync(tenant, batch, ct).ConfigureAwait(false);
+                if (_freeBatches.Count < 4)
+                {
+                    batch.Reset();
+                    _freeBatches.Enqueue(batch);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -197,7 +211,8 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
 
         if (batch is null)
         {
-            batch = new Batch(_clock.GetTimestamp());
+            batch = _freeBatches.TryDequeue(out var free) ? free : new Batch((int)Math.Min(_config.BatchSize + (_config.BatchSize / 4), Array.MaxLength));
+            batch.Start(_clock.GetTimestamp());
             _batches[tenant] = batch;
         }
 
@@ -297,7 +312,7 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     {
         foreach (var stream in batch.Streams.Values)
         {
-            foreach (var e in stream)
+            foreach (ref readonly var e in CollectionsMarshal.AsSpan(stream))
             {
                 if (e.Source is not null && e.Offset >= 0)
                 {
@@ -310,30 +325,29 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
     /// <summary>Encodes the batch into <see cref="_body"/>; returns the body's length.</summary>
     private int Encode(Batch batch)
     {
-        // All lines of the batch go into one reused buffer; entries point into it.
-        if (_lineBytes.Length < batch.Bytes)
+        if (_entryData.Length < batch.Count)
         {
-            _lineBytes = new byte[Math.Max(batch.Bytes, _config.BatchSize + (_config.BatchSize / 4))];
+            _entryData = new PushEntryData[Math.Max(batch.Count, _entryData.Length * 2)];
         }
 
-        var lineBytes = _lineBytes;
-        var used = 0;
+        var data = _entryData;
+        var next = 0;
         var streams = new List<PushStreamData>(batch.Streams.Count);
         foreach (var (labels, entries) in batch.Streams)
         {
-            var data = new PushEntryData[entries.Count];
-            for (var i = 0; i < entries.Count; i++)
+            var start = next;
+            foreach (ref readonly var e in CollectionsMarshal.AsSpan(entries))
             {
-                var e = entries[i];
-                var n = Encoding.UTF8.GetBytes(e.Line, lineBytes.AsSpan(used));
-                data[i] = new PushEntryData(e.TimestampNs, lineBytes.AsMemory(used, n), e.StructuredMetadata);
-                used += n;
+                data[next++] = new PushEntryData(e.TimestampNs, batch.Lines.AsMemory(e.Start, e.Length), e.StructuredMetadata);
             }
 
-            streams.Add(new PushStreamData(StreamText(labels), data));
+            streams.Add(new PushStreamData(StreamText(labels), new ArraySegment<PushEntryData>(data, start, next - start)));
         }
 
-        return PushEncoder.EncodeProtobufSnappy(streams, _protobuf, ref _body);
+        var length = PushEncoder.EncodeProtobufSnappy(streams, _protobuf, ref _body);
+        // Structured metadata arrays must not outlive their batch through the reused array.
+        Array.Clear(data, 0, next);
+        return length;
     }
 
     private string StreamText(LabelSet labels)
@@ -416,27 +430,67 @@ public sealed class PushClient : IEntrySink, IAsyncDisposable
         return handler;
     }
 
-    private sealed class Batch(long created)
+    /// <summary>
+    /// The entries of one batch as values: lines as UTF-8 in one buffer, and per stream what
+    /// encoding and acknowledging need. Holding ShipEntry objects and their strings for the life
+    /// of a batch (filling, queued, sending) promoted ~3 batches' worth of small objects per
+    /// second into gen1 and gen2, and the collections that followed kept ~50 MB committed for a
+    /// live heap of ~11 MB; now an entry is dead once it is added.
+    /// </summary>
+    private sealed class Batch(int lineCapacity)
     {
-        public long Created { get; } = created;
+        private readonly Stack<List<Pending>> _freeLists = new();
 
-        public Dictionary<LabelSet, List<ShipEntry>> Streams { get; } = [];
+        public long Created { get; private set; }
+
+        public Dictionary<LabelSet, List<Pending>> Streams { get; } = [];
+
+        public byte[] Lines { get; private set; } = new byte[lineCapacity];
 
         public long Bytes { get; private set; }
 
         public int Count { get; private set; }
 
+        public void Start(long created) => Created = created;
+
         public void Add(ShipEntry e, int size)
         {
             if (!Streams.TryGetValue(e.Labels, out var list))
             {
-                list = [];
+                list = _freeLists.TryPop(out var free) ? free : [];
                 Streams[e.Labels] = list;
             }
 
-            list.Add(e);
+            var start = (int)Bytes;
+            if (Lines.Length < start + size)
+            {
+                // Only a line longer than what batchsize leaves room for gets here.
+                var grown = new byte[Math.Max(start + size, Lines.Length * 2)];
+                Lines.AsSpan(0, start).CopyTo(grown);
+                Lines = grown;
+            }
+
+            Encoding.UTF8.GetBytes(e.Line, Lines.AsSpan(start, size));
+            list.Add(new Pending(e.TimestampNs, start, size, e.StructuredMetadata, e.Source, e.Generation, e.Offset));
             Bytes += size;
             Count++;
         }
+
+        /// <summary>Empties the batch for reuse, keeping its buffer and lists.</summary>
+        public void Reset()
+        {
+            foreach (var list in Streams.Values)
+            {
+                list.Clear();
+                _freeLists.Push(list);
+            }
+
+            Streams.Clear();
+            Bytes = 0;
+            Count = 0;
+        }
     }
+
+    /// <summary>A batched entry: time, where its line is in <see cref="Batch.Lines"/>, and its position to acknowledge.</summary>
+    private readonly record struct Pending(long TimestampNs, int Start, int Length, LabelPair[]? StructuredMetadata, ICommittable? Source, long Generation, long Offset);
 }

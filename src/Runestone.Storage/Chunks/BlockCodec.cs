@@ -138,7 +138,6 @@ public static class BlockCodec
                 break;
             case ChunkEncoding.Zstd:
                 written = ZstdUnwrap(compressed, destination);
-
                 break;
             case ChunkEncoding.ZstdTemplates:
                 TemplateBlockCodec.Decompress(compressed, destination);

@@ -7,7 +7,7 @@ using Runestone.Storage.Chunks;
 namespace Runestone.Bench;
 
 /// <summary>
-/// `templates [--mb 64] [--block-kib 256]`: builds the store's real raw blocks from the
+/// `templates [--mb 64] [--block-kib 256] [--format nginx|json|logfmt]`: builds the store's real raw blocks from the
 /// workload's lines (per stream, as the head does), compresses each with plain zstd and with the
 /// template codec, checks that every block decodes back to the same bytes, and prints ratio,
 /// bytes per entry and compress/decompress speed (MB/s of raw block) for both.
@@ -18,20 +18,30 @@ internal static class TemplateCodecStudy
     {
         var megabytes = 64;
         var blockKib = 256;
+        string? format = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--mb": megabytes = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--block-kib": blockKib = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--format": format = args[i + 1]; break;
                 default: Console.Error.WriteLine($"unknown flag {args[i]}"); return 2;
             }
         }
 
         var (perStream, produced, lines) = StreamLayoutStudy.Generate(megabytes);
         var blocks = new List<byte[]>();
-        foreach (var list in perStream.Values)
+        var streams = new Workload.LineGenerator(1, 100).Streams;
+        foreach (var (index, list) in perStream)
         {
+            if (format is not null && !string.Equals(streams[index].Format.ToString(), format, StringComparison.OrdinalIgnoreCase))
+            {
+                produced -= SumLength(list);
+                lines -= list.Count;
+                continue;
+            }
+
             for (var i = 0; i < list.Count;)
             {
                 var j = i;
@@ -118,5 +128,16 @@ internal static class TemplateCodecStudy
         }
 
         return 0;
+    }
+
+    private static long SumLength(List<(long Ts, byte[] Line)> list)
+    {
+        long sum = 0;
+        foreach (var (_, line) in list)
+        {
+            sum += line.Length + 1;
+        }
+
+        return sum;
     }
 }

@@ -32,6 +32,10 @@ public sealed class StoreSemanticsTests
 
         await using var restarted = await TestServer.StartAsync(dir.Path);
         await restarted.Loki.PushOkAsync(T, stream);
+
+        // Query-time dedupe would hide a second copy: the store itself says it refused all four.
+        var metrics = await restarted.Http.GetStringAsync("metrics");
+        Assert.Contains($"runestone_ingester_duplicate_entries_total{{tenant=\"{T}\"}} 4", metrics, StringComparison.Ordinal);
         var lines = await restarted.Loki.QueryRangeAsync(T, "{app=\"dup\"}", ts, ts + Second, direction: "forward");
         Assert.Equal(["different line, same time", "same", "same"], lines.Select(l => l.Line).Order(StringComparer.Ordinal));
         Assert.Equal([ts, ts, ts + 1], lines.Select(l => l.TimestampNs).Order());

@@ -93,6 +93,7 @@ public sealed class PushService(LogStore store, PushValidator validator, TenantL
         if (appends.Count > 0)
         {
             var result = await store.AppendAsync(tenant, appends, cancellationToken).ConfigureAwait(false);
+            metrics.DuplicatesDropped(tenant, result.Duplicates);
             for (var i = 0; i < result.StreamsCreated; i++)
             {
                 metrics.StreamCreated(tenant);

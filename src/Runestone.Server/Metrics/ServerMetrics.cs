@@ -26,6 +26,7 @@ public sealed class ServerMetrics
     private readonly Counter _discardedBytes;
     private readonly Counter _mutatedSamples;
     private readonly Counter _mutatedBytes;
+    private readonly Counter _duplicateEntries;
     private readonly Counter _streamsCreated;
     private readonly Counter _streamsRemoved;
     private readonly Gauge _memoryStreams;
@@ -57,6 +58,7 @@ public sealed class ServerMetrics
         _mutatedSamples = f.CreateCounter("loki_mutated_samples_total", "The total number of samples that have been mutated (truncated lines).", "reason", "tenant");
         _mutatedBytes = f.CreateCounter("loki_mutated_bytes_total", "The total number of bytes that have been mutated (cut off truncated lines).", "reason", "tenant");
 
+        _duplicateEntries = f.CreateCounter("runestone_ingester_duplicate_entries_total", "Entries not stored because their stream already holds one with the same timestamp and line.", "tenant");
         _streamsCreated = f.CreateCounter("loki_ingester_streams_created_total", "The total number of streams created per tenant.", "tenant");
         _streamsRemoved = f.CreateCounter("loki_ingester_streams_removed_total", "The total number of streams removed per tenant.", "tenant");
         _memoryStreams = f.CreateGauge("loki_ingester_memory_streams", "The total number of streams in memory per tenant.", "tenant");
@@ -109,6 +111,15 @@ public sealed class ServerMetrics
     {
         _mutatedSamples.WithLabels([reason, tenant]).Inc(lines);
         _mutatedBytes.WithLabels([reason, tenant]).Inc(bytes);
+    }
+
+    /// <summary>Entries of a push that the store already held (retries), so were not stored again.</summary>
+    public void DuplicatesDropped(string tenant, long entries)
+    {
+        if (entries > 0)
+        {
+            _duplicateEntries.WithLabels([tenant]).Inc(entries);
+        }
     }
 
     public void StreamCreated(string tenant)

@@ -2,6 +2,7 @@ using System.Buffers;
 using Runestone.Core.Binary;
 using Runestone.Core.Logs;
 using Runestone.Storage.Chunks.Templates;
+using Runestone.Storage.Dedupe;
 
 namespace Runestone.Storage.Chunks;
 
@@ -32,6 +33,9 @@ public sealed class SealedBlock
     public long MaxTs { get; }
 
     public uint Crc { get; }
+
+    /// <summary>Which timestamps the block may hold; set for blocks sealed in memory (not read from chunks).</summary>
+    internal TimestampFilter? Timestamps { get; set; }
 
     /// <summary>Compresses a raw block.</summary>
     public static SealedBlock Seal(ChunkEncoding encoding, ReadOnlySpan<byte> raw, int count, long minTs, long maxTs)

@@ -4,6 +4,7 @@ using System.Globalization;
 using Runestone.Core.Labels;
 using Runestone.Core.Logs;
 using Runestone.Storage.Chunks;
+using Runestone.Storage.Dedupe;
 using Runestone.Storage.Index;
 using Runestone.Storage.ObjectStore;
 using Runestone.Storage.Wal;
@@ -21,6 +22,7 @@ public sealed class LogStore : IAsyncDisposable
     private readonly StoreOptions _options;
     private readonly IObjectStore _objects;
     private readonly IndexLog _index;
+    private readonly StoredEntryIndex _stored;
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly Lock _ingestLock = new();
     private readonly SemaphoreSlim _flushSignal = new(0);
@@ -34,6 +36,7 @@ public sealed class LogStore : IAsyncDisposable
         _options = options;
         _objects = objects;
         _index = new IndexLog(options.IndexDirectory);
+        _stored = new StoredEntryIndex(_objects, options.DuplicateKeysCacheBytes);
     }
 
     public StoreCounters Counters { get; } = new();
@@ -43,6 +46,9 @@ public sealed class LogStore : IAsyncDisposable
 
     /// <summary>Problems found while opening (torn WAL tails, torn index records), for the log.</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>Blocks and chunks decoded to check late entries for duplicates (for tests).</summary>
+    internal int DuplicateKeyBuilds => _stored.Builds;
 
     /// <summary>Streams currently holding unflushed data.</summary>
     public int MemoryStreams
@@ -84,6 +90,14 @@ public sealed class LogStore : IAsyncDisposable
     public async ValueTask<AppendResult> AppendAsync(string tenant, IReadOnlyList<StreamAppend> streams, CancellationToken cancellationToken)
     {
         var tenantState = _tenants.GetOrAdd(tenant, static t => new TenantState(t));
+
+        // Old entries may repeat entries of persisted chunks: read those chunks now, outside the
+        // ingest lock (and before the thread-static WAL payload is filled).
+        if (ChunksToCheck(tenantState, streams) is { } chunks)
+        {
+            await PrefetchAsync(chunks, cancellationToken).ConfigureAwait(false);
+        }
+
         var payload = _wal is null ? null : SerializeEntries(tenant, streams);
         var touched = new StreamState[streams.Count];
         int stored = 0, duplicates = 0, created = 0;
@@ -135,7 +149,7 @@ public sealed class LogStore : IAsyncDisposable
                     {
                         foreach (var entry in streams[i].Entries)
                         {
-                            if (stream.Append(entry.TimestampNs, entry.Line.Span, entry.Metadata, _options.BlockSize, nowTicks))
+                            if (stream.Append(entry.TimestampNs, entry.Line.Span, entry.Metadata, _options.BlockSize, nowTicks, _stored))
                             {
                                 stored++;
                             }
@@ -267,7 +281,7 @@ public sealed class LogStore : IAsyncDisposable
     private static List<PendingSource> Snapshot(StreamState stream)
     {
         var sources = new List<PendingSource>();
-        foreach (var chunk in stream.Chunks)
+        foreach (var chunk in stream.Chunks.All)
         {
             sources.Add(new PendingSource(chunk.MinTs, chunk.MaxTs, Chunk: chunk));
         }
@@ -302,6 +316,59 @@ public sealed class LogStore : IAsyncDisposable
         {
             var snapshot = lane.Head.Snapshot();
             sources.Add(new PendingSource(snapshot.MinTs, snapshot.MaxTs, Head: snapshot));
+        }
+    }
+
+    private static List<ChunkRef>? ChunksToCheck(TenantState tenant, IReadOnlyList<StreamAppend> streams)
+    {
+        List<ChunkRef>? result = null;
+        foreach (var append in streams)
+        {
+            if (!tenant.Streams.TryGetValue(append.Labels.Fingerprint, out var stream))
+            {
+                continue;
+            }
+
+            lock (stream.Lock)
+            {
+                var chunksMaxTs = stream.Chunks.MaxTs;
+                if (chunksMaxTs == long.MinValue)
+                {
+                    continue;
+                }
+
+                foreach (var entry in append.Entries)
+                {
+                    if (entry.TimestampNs <= chunksMaxTs)
+                    {
+                        stream.Chunks.Covering(entry.TimestampNs, result ??= []);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private async Task PrefetchAsync(List<ChunkRef> chunks, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in chunks)
+        {
+            if (!seen.Add(chunk.Key))
+            {
+                continue;
+            }
+
+            try
+            {
+                await _stored.PrefetchAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The append checks again under the lock; a chunk that cannot be read there
+                // cannot prove a duplicate, so the entry is stored.
+            }
         }
     }
 
@@ -423,7 +490,7 @@ public sealed class LogStore : IAsyncDisposable
                 var metadata = WalRecords.ReadMetadata(payload, ref pos);
                 if (apply)
                 {
-                    stream!.Append(ts, line, metadata, _options.BlockSize, nowTicks);
+                    stream!.Append(ts, line, metadata, _options.BlockSize, nowTicks, _stored);
                 }
             }
 
@@ -634,7 +701,11 @@ public sealed class LogStore : IAsyncDisposable
             lock (stream.Lock)
             {
                 stream.Flushing.RemoveAt(0);
-                stream.Chunks.AddRange(refs);
+                foreach (var chunk in refs)
+                {
+                    stream.Chunks.Add(chunk);
+                }
+
                 stream.FlushedThroughWal = Math.Max(stream.FlushedThroughWal, flushing.ThroughWal);
             }
 

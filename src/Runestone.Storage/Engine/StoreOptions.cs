@@ -38,5 +38,11 @@ public sealed record StoreOptions
     /// <summary>When the WAL holds more than this, the streams pinning its oldest segment are flushed.</summary>
     public long WalMaxBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Memory for the entry keys (timestamp and line hash, 16 bytes an entry) of blocks and chunks
+    /// that late entries are checked against for exact duplicates.
+    /// </summary>
+    public long DuplicateKeysCacheBytes { get; init; } = 32L << 20;
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

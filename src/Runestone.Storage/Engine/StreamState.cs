@@ -1,5 +1,7 @@
 using Runestone.Core.Labels;
 using Runestone.Storage.Chunks;
+using Runestone.Storage.Dedupe;
+using Runestone.Storage.Head;
 using Runestone.Storage.Index;
 
 namespace Runestone.Storage.Engine;
@@ -23,7 +25,7 @@ internal sealed class StreamState(string tenant, LabelSet labels)
 
     public List<FlushingChunk> Flushing { get; } = [];
 
-    public List<ChunkRef> Chunks { get; } = [];
+    public ChunkTimeline Chunks { get; } = new();
 
     public long LastAppliedWal { get; set; }
 
@@ -46,15 +48,27 @@ internal sealed class StreamState(string tenant, LabelSet labels)
 
     public bool Overlaps(long startNs, long endNs) => MinTs < endNs && MaxTs >= startNs;
 
-    /// <summary>Appends one entry to the right lane; returns false for a duplicate of the lane's last entry.</summary>
-    public bool Append(long timestamp, ReadOnlySpan<byte> line, LabelPair[]? metadata, int blockSize, long nowTicks)
+    /// <summary>
+    /// Appends one entry to the right lane; returns false for an exact duplicate (same timestamp
+    /// and line) of an entry the stream already holds anywhere: open, full or sealed blocks,
+    /// chunks on their way to storage, persisted chunks.
+    /// </summary>
+    public bool Append(long timestamp, ReadOnlySpan<byte> line, LabelPair[]? metadata, int blockSize, long nowTicks, StoredEntryIndex stored)
     {
         var lane = Main.IsEmpty || timestamp >= Main.MinTs ? Main : Late;
+
+        // Only an entry at or before the newest one held can repeat one: in-order appends skip this.
+        if (timestamp <= MaxTs && HoldsElsewhere(lane.Head, timestamp, line, stored))
+        {
+            return false;
+        }
+
         if (lane.IsEmpty)
         {
             lane.CreatedAtTicks = nowTicks;
         }
 
+        // The target head checks itself (cheaply, against its last entry first).
         if (!lane.Head.Append(timestamp, line, metadata))
         {
             return false;
@@ -76,13 +90,89 @@ internal sealed class StreamState(string tenant, LabelSet labels)
         return true;
     }
 
+    [ThreadStatic]
+    private static List<ChunkRef>? t_covering;
+
+
+    // Caller holds Lock. Every place but the target head, which checks itself.
+    private bool HoldsElsewhere(HeadBlock target, long timestamp, ReadOnlySpan<byte> line, StoredEntryIndex stored)
+    {
+        ulong? hash = null;
+        if (LaneHolds(Main, target, timestamp, line, stored, ref hash) || LaneHolds(Late, target, timestamp, line, stored, ref hash))
+        {
+            return true;
+        }
+
+        foreach (var flushing in Flushing)
+        {
+            foreach (var lane in flushing.Lanes)
+            {
+                if (LaneHolds(lane, target, timestamp, line, stored, ref hash))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (timestamp > Chunks.MaxTs)
+        {
+            return false;
+        }
+
+        var covering = t_covering ??= [];
+        covering.Clear();
+        Chunks.Covering(timestamp, covering);
+        foreach (var chunk in covering)
+        {
+            if (stored.InChunk(chunk, timestamp, hash ??= BlockEntryKeys.HashLine(line)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LaneHolds(Lane lane, HeadBlock target, long timestamp, ReadOnlySpan<byte> line, StoredEntryIndex stored, ref ulong? hash)
+    {
+        if (lane.IsEmpty || timestamp < lane.MinTs || timestamp > lane.MaxTs)
+        {
+            return false;
+        }
+
+        if (!ReferenceEquals(lane.Head, target) && lane.Head.Contains(timestamp, line))
+        {
+            return true;
+        }
+
+        foreach (var head in lane.Full)
+        {
+            if (head.Contains(timestamp, line))
+            {
+                return true;
+            }
+        }
+
+        foreach (var block in lane.Sealed)
+        {
+            if (timestamp >= block.MinTs && timestamp <= block.MaxTs
+                && block.Timestamps?.MayContain(timestamp) != false
+                && stored.InBlock(block, timestamp, hash ??= BlockEntryKeys.HashLine(line)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Compresses full heads (outside the lock; one sealer per stream). Returns the main lane's sealed size.</summary>
     public long SealFullHeads(ChunkEncoding encoding)
     {
         while (true)
         {
             Lane? lane;
-            Head.HeadBlock? head;
+            HeadBlock? head;
             lock (Lock)
             {
                 if (Sealing)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Runestone.Core.Labels;
 using Runestone.Storage.Chunks;
+using Runestone.Storage.Dedupe;
 
 namespace Runestone.Storage.Head;
 
@@ -94,6 +95,10 @@ public sealed class HeadBlock
         return true;
     }
 
+    /// <summary>True when this head holds an entry with exactly this timestamp and line (call under the stream lock).</summary>
+    public bool Contains(long timestamp, ReadOnlySpan<byte> line) =>
+        _count > 0 && timestamp >= MinTs && timestamp <= MaxTs && ContainsEntry(timestamp, line);
+
     private bool ContainsEntry(long timestamp, ReadOnlySpan<byte> line)
     {
         // Distinct timestamps are the norm: a set of them (built on the first out-of-order entry,
@@ -148,6 +153,7 @@ public sealed class HeadBlock
         writer.ResetWrittenCount();
         BlockFormat.Write(writer, timestamps, lines, metadata);
         var block = SealedBlock.Seal(encoding, writer.WrittenSpan, count, MinTs, MaxTs);
+        block.Timestamps = TimestampFilter.Of(timestamps);
         if (writer.Capacity > 4 << 20)
         {
             t_writer = null; // do not keep a buffer grown by one huge block

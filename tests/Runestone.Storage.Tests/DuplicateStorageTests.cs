@@ -75,21 +75,6 @@ public sealed class DuplicateStorageTests
     }
 
     [Fact]
-    public async Task Late_entries_that_repeat_nothing_do_not_decode_sealed_blocks()
-    {
-        using var dir = new TempDirectory();
-        await using var store = await LogStore.OpenAsync(Options(dir) with { BlockSize = 256 });
-        await store.Push("t", Stream("api"), Entries([.. Enumerable.Range(1, 2000).Select(i => i * 10L)]));
-
-        // A batch that lost the race to a later one: its timestamps fall inside sealed blocks.
-        var late = Entries([.. Enumerable.Range(1, 2000).Select(i => (i * 10L) + 3)]);
-        Assert.Equal(new AppendResult(2000, 0, 0), await store.Push("t", Stream("api"), late));
-        // 2,000 entries of ~9 bytes fill ~80 sealed blocks, each probed ~25 times; only the
-        // filter's false positives (~1.5% a probe) decode a block.
-        Assert.InRange(store.DuplicateKeyBuilds, 0, 40);
-    }
-
-    [Fact]
     public async Task The_same_entry_in_another_stream_or_tenant_is_not_a_duplicate()
     {
         using var dir = new TempDirectory();

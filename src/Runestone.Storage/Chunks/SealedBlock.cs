@@ -34,8 +34,25 @@ public sealed class SealedBlock
 
     public uint Crc { get; }
 
-    /// <summary>Which timestamps the block may hold; set for blocks sealed in memory (not read from chunks).</summary>
-    internal TimestampFilter? Timestamps { get; set; }
+    /// <summary>What a late entry is checked against for duplicates; set for blocks sealed in memory (not read from chunks).</summary>
+    internal BlockDedupe? Dedupe { get; set; }
+
+    /// <summary>The block's timestamps in block order, reading as little of it as its encoding allows.</summary>
+    internal long[] ReadTimestamps()
+    {
+        if (Checksum.Compute(Compressed.Span) != Crc)
+        {
+            throw new InvalidDataException("block checksum mismatch: the chunk is corrupt");
+        }
+
+        if (Encoding == ChunkEncoding.ZstdTemplates && TemplateBlockCodec.ReadTimestamps(Compressed.Span, RawLength) is { } timestamps)
+        {
+            return timestamps;
+        }
+
+        using var decoded = Decode();
+        return decoded.Timestamps.ToArray();
+    }
 
     /// <summary>Compresses a raw block.</summary>
     public static SealedBlock Seal(ChunkEncoding encoding, ReadOnlySpan<byte> raw, int count, long minTs, long maxTs)

@@ -5,9 +5,10 @@ using Runestone.Storage.ObjectStore;
 namespace Runestone.Storage.Dedupe;
 
 /// <summary>
-/// Entry keys of sealed blocks and persisted chunks, built on demand when an entry arrives
-/// inside their time range and kept in a least-recently-used cache bounded by bytes. In-order
-/// appends never come here; only entries at or before a stream's newest one do.
+/// Entry keys of persisted chunks, built on demand when an entry arrives inside a chunk's time
+/// range and kept in a least-recently-used cache bounded by bytes. In-order appends never come
+/// here; only entries at or before the newest entry of a stream's chunks do. (Blocks still in
+/// memory carry their own <see cref="BlockDedupe"/>.)
 /// </summary>
 internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
 {
@@ -17,7 +18,7 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
     private long _bytes;
     private int _builds;
 
-    /// <summary>Blocks and chunks whose keys were built (for tests and metrics).</summary>
+    /// <summary>Chunks whose keys were built (for tests and metrics).</summary>
     public int Builds => Volatile.Read(ref _builds);
 
     public long CachedBytes
@@ -29,13 +30,6 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
                 return _bytes;
             }
         }
-    }
-
-    /// <summary>True when the sealed block holds an entry with this timestamp and line hash.</summary>
-    public bool InBlock(SealedBlock block, long timestamp, ulong lineHash)
-    {
-        var keys = Find(block) ?? Add(block, BuildBlock(block));
-        return AnyContains(keys, timestamp, lineHash);
     }
 
     /// <summary>True when the persisted chunk holds the entry; reads the chunk if its keys are not cached.</summary>
@@ -84,20 +78,6 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
         }
 
         return false;
-    }
-
-    private BlockEntryKeys[] BuildBlock(SealedBlock block)
-    {
-        Interlocked.Increment(ref _builds);
-        try
-        {
-            return [BlockEntryKeys.Of(block)];
-        }
-        catch (InvalidDataException)
-        {
-            // A damaged block cannot prove a duplicate: the entry is stored (never dropped).
-            return [];
-        }
     }
 
     private BlockEntryKeys[] BuildChunk(byte[]? data)

@@ -10,28 +10,41 @@ internal sealed class TimestampFilter
 {
     private readonly ulong[] _words;
 
-    private TimestampFilter(ulong[] words) => _words = words;
+    private TimestampFilter(int capacity)
+    {
+        Capacity = capacity;
+        _words = new ulong[Math.Max(1, ((capacity * 10) + 63) / 64)];
+    }
+
+    /// <summary>Timestamps the filter holds at its intended false-positive rate (~1.5%); more still work, less well.</summary>
+    public int Capacity { get; }
 
     public long Bytes => 24 + (_words.Length * 8L);
 
+    public static TimestampFilter WithCapacity(int capacity) => new(capacity);
+
     public static TimestampFilter Of(ReadOnlySpan<long> timestamps)
     {
-        var words = new ulong[Math.Max(1, ((timestamps.Length * 10) + 63) / 64)];
+        var filter = new TimestampFilter(timestamps.Length);
         var previous = 0L;
         for (var i = 0; i < timestamps.Length; i++)
         {
             var ts = timestamps[i];
-            if (i > 0 && ts == previous)
+            if (i == 0 || ts != previous)
             {
-                continue;
+                filter.Add(ts);
             }
 
             previous = ts;
-            var h = Mix(ts);
-            words[WordIndex(h, words.Length)] |= Bits(h);
         }
 
-        return new TimestampFilter(words);
+        return filter;
+    }
+
+    public void Add(long timestamp)
+    {
+        var h = Mix(timestamp);
+        _words[WordIndex(h, _words.Length)] |= Bits(h);
     }
 
     /// <summary>False when no entry of the block has this timestamp; true when one may.</summary>

@@ -155,9 +155,7 @@ internal sealed class StreamState(string tenant, LabelSet labels)
 
         foreach (var block in lane.Sealed)
         {
-            if (timestamp >= block.MinTs && timestamp <= block.MaxTs
-                && block.Timestamps?.MayContain(timestamp) != false
-                && stored.InBlock(block, timestamp, hash ??= BlockEntryKeys.HashLine(line)))
+            if (timestamp >= block.MinTs && timestamp <= block.MaxTs && block.Dedupe is { } dedupe && dedupe.Holds(block, timestamp, line, ref hash))
             {
                 return true;
             }

@@ -24,7 +24,7 @@ public sealed class HeadBlock
     private int _pageUsed;
     private int _smallPage = -1;
     private int _count;
-    private HashSet<long>? _timestamps;
+    private TimestampFilter? _timestamps;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -101,18 +101,19 @@ public sealed class HeadBlock
 
     private bool ContainsEntry(long timestamp, ReadOnlySpan<byte> line)
     {
-        // Distinct timestamps are the norm: a set of them (built on the first out-of-order entry,
-        // then kept up to date) answers most checks without scanning the head.
-        if (_timestamps is null)
+        // Distinct timestamps are the norm: a Bloom filter of them (built on the first
+        // out-of-order entry, then kept up to date, rebuilt larger as the head grows) rules out
+        // most checks without scanning the head.
+        if (_timestamps is null || _timestamps.Capacity < _count)
         {
-            _timestamps = new HashSet<long>(_count * 2);
+            _timestamps = TimestampFilter.WithCapacity(Math.Max(256, _count * 2));
             for (var i = 0; i < _count; i++)
             {
                 _timestamps.Add(_entries[i].Timestamp);
             }
         }
 
-        if (!_timestamps.Contains(timestamp))
+        if (!_timestamps.MayContain(timestamp))
         {
             return false;
         }
@@ -153,7 +154,7 @@ public sealed class HeadBlock
         writer.ResetWrittenCount();
         BlockFormat.Write(writer, timestamps, lines, metadata);
         var block = SealedBlock.Seal(encoding, writer.WrittenSpan, count, MinTs, MaxTs);
-        block.Timestamps = TimestampFilter.Of(timestamps);
+        block.Dedupe = new BlockDedupe(TimestampFilter.Of(timestamps));
         if (writer.Capacity > 4 << 20)
         {
             t_writer = null; // do not keep a buffer grown by one huge block

@@ -155,6 +155,59 @@ internal static class TemplateBlockCodec
         }
     }
 
+    /// <summary>
+    /// Decompresses only the header section and returns the block's timestamps in block order,
+    /// or null for a block in the plain form (the caller decodes it whole).
+    /// </summary>
+    public static long[]? ReadTimestamps(ReadOnlySpan<byte> compressed, int rawLength)
+    {
+        if (compressed.IsEmpty || compressed[0] != TemplateForm)
+        {
+            return null;
+        }
+
+        var pos = 1;
+        var limit = rawLength * 2 + 1024;
+        var headerLength = SectionVarint.ReadInt(compressed, ref pos, limit);
+        SectionVarint.ReadInt(compressed, ref pos, limit);
+        SectionVarint.ReadInt(compressed, ref pos, limit);
+        var headerZ = SectionVarint.ReadInt(compressed, ref pos, compressed.Length);
+        SectionVarint.ReadInt(compressed, ref pos, compressed.Length - headerZ);
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, headerLength));
+        try
+        {
+            var header = rented.AsSpan(0, headerLength);
+            Unwrap(compressed.Slice(pos, headerZ), header);
+            var h = 0;
+            var count = SectionVarint.ReadInt(header, ref h, rawLength);
+            SectionVarint.ReadInt(header, ref h, header.Length);
+            var timestamps = new long[count];
+            var ts = 0L;
+            for (var i = 0; i < count; i++)
+            {
+                var n = Varint.TryReadSigned(header[h..], out var delta);
+                if (n == 0)
+                {
+                    throw new InvalidDataException("template block timestamp column is corrupt");
+                }
+
+                h += n;
+                ts += delta;
+                timestamps[i] = ts;
+            }
+
+            return timestamps;
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        {
+            throw new InvalidDataException($"template block is corrupt ({ex.Message})", ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     private static void Unwrap(ReadOnlySpan<byte> frame, Span<byte> destination)
     {
         var written = BlockCodec.ZstdUnwrap(frame, destination);

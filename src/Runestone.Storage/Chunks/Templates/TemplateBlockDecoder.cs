@@ -28,6 +28,11 @@ internal sealed class TemplateBlockDecoder
     private ulong[] _numbers = new ulong[4096];
     private int[] _lengths = new int[1024];
     private byte[] _lines = new byte[64 * 1024];
+    private Segment[] _folded = new Segment[2048];
+    private int[] _foldedStart = new int[257];
+    private byte[] _static = new byte[16 * 1024];
+    private int[] _constantLength = new int[64];
+    private byte[] _constantText = new byte[64 * TemplateSyntax.MaxNumberDigits * 2];
 
     // Room past the block's end for one stride of static text or one number or hex word.
     private const int Slack = 2 * TemplateSyntax.MaxHexLength + 2 * TemplateSyntax.MaxNumberDigits;
@@ -70,7 +75,8 @@ internal sealed class TemplateBlockDecoder
         var ids = templates[pos..];
         var columnCount = Compile(templates, templateCount);
         ReadColumns(columns, columnCount);
-        var linesLength = DecodeLines(templatesAndAfter, ids, columns, count, templateCount, destination.Length);
+        FoldConstants(templates, templateCount, columnCount);
+        var linesLength = DecodeLines(_static, ids, columns, count, templateCount, destination.Length);
 
         // Reassemble the raw layout: count, timestamps, lengths, metadata, lines.
         var o = Varint.Write(destination, (ulong)count);
@@ -182,6 +188,69 @@ internal sealed class TemplateBlockDecoder
         }
     }
 
+    // A number column with one value in the whole block (a year, "HTTP/1.1", a time zone) is
+    // written into the static text once here instead of on every line. The static text of every
+    // template is copied into one buffer (with a vector's width of room after it) so that the
+    // line loop copies runs that may now span several of the template's segments.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FoldConstants(ReadOnlySpan<byte> templates, int templateCount, int columnCount)
+    {
+        Ensure(ref _constantLength, columnCount);
+        Ensure(ref _constantText, columnCount * TemplateSyntax.MaxNumberDigits * 2);
+        var constants = 0;
+        for (var c = 0; c < columnCount; c++)
+        {
+            _constantLength[c] = -1;
+            if (_columnKinds[c] != TemplateSyntax.Number || _columnCursor[c] >= _columnEnd[c])
+            {
+                continue;
+            }
+
+            var values = _numbers.AsSpan(_columnCursor[c], _columnEnd[c] - _columnCursor[c]);
+            var first = values[0];
+            if ((first & 3) == 3 || values.ContainsAnyExcept(first))
+            {
+                continue;
+            }
+
+            var text = _constantText.AsSpan(c * TemplateSyntax.MaxNumberDigits * 2, TemplateSyntax.MaxNumberDigits * 2);
+            _constantLength[c] = NumberText.Write(text, first >> 2, (int)(first & 3));
+            constants++;
+        }
+
+        var segmentCount = _segmentStart[templateCount];
+        Ensure(ref _folded, segmentCount);
+        Ensure(ref _foldedStart, templateCount + 1);
+        Ensure(ref _static, templates.Length + (constants > 0 ? segmentCount * TemplateSyntax.MaxNumberDigits * 2 : 0) + Vector128<byte>.Count);
+        var staticBuffer = _static.AsSpan();
+        var staticPos = 0;
+        var folded = 0;
+        for (var t = 0; t < templateCount; t++)
+        {
+            _foldedStart[t] = folded;
+            var runStart = staticPos;
+            for (var s = _segmentStart[t]; s < _segmentStart[t + 1]; s++)
+            {
+                ref readonly var segment = ref _segments[s];
+                templates.Slice(segment.StaticStart, segment.StaticLength).CopyTo(staticBuffer[staticPos..]);
+                staticPos += segment.StaticLength;
+                if (segment.Kind == TemplateSyntax.Number && _constantLength[segment.Column] >= 0)
+                {
+                    var length = _constantLength[segment.Column];
+                    _constantText.AsSpan(segment.Column * TemplateSyntax.MaxNumberDigits * 2, length).CopyTo(staticBuffer[staticPos..]);
+                    staticPos += length;
+                    continue;
+                }
+
+                _folded[folded++] = segment with { StaticStart = runStart, StaticLength = staticPos - runStart };
+                runStart = staticPos;
+            }
+        }
+
+        _foldedStart[templateCount] = folded;
+        staticBuffer.Slice(staticPos, Vector128<byte>.Count).Clear();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeLines(ReadOnlySpan<byte> source, ReadOnlySpan<byte> ids, ReadOnlySpan<byte> columns, int count, int templateCount, int limit)
     {
@@ -190,7 +259,8 @@ internal sealed class TemplateBlockDecoder
         var output = _lines.AsSpan();
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(output);
-        var segments = _segments;
+        var segments = _folded;
+        var segmentStart = _foldedStart;
         var numbers = _numbers;
         var cursor = _columnCursor;
         var end = _columnEnd;
@@ -200,7 +270,7 @@ internal sealed class TemplateBlockDecoder
         {
             var t = SectionVarint.ReadInt(ids, ref idPos, templateCount - 1);
             var start = o;
-            for (var s = _segmentStart[t]; s < _segmentStart[t + 1]; s++)
+            for (var s = segmentStart[t]; s < segmentStart[t + 1]; s++)
             {
                 ref readonly var segment = ref segments[s];
                 var length = segment.StaticLength;

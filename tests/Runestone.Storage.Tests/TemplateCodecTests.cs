@@ -24,6 +24,8 @@ public sealed class TemplateCodecTests
         { "utf-8 and control bytes", ["ünïcödé 42 ✓ \t\r 7€", "\0 0 \0", ""] },
         { "empty and whitespace", ["", " ", "   ", "\n"] },
         { "only variables", ["1", "12 34", "1.2.3.4", "10.0.0.1:8080", "-5 -0 +7 1e10 1.5e-3"] },
+        { "constant columns folded into the text", ["HTTP/1.1 2026 007 0000 id=00042 7 x", "HTTP/1.1 2026 007 0000 id=00042 8 y", "HTTP/1.1 2026 007 0000 id=00042 9", "HTTP/1.1 2026 007 0000 id=00042"] },
+        { "a column constant in one template and shared with another", ["a=5 b=1", "a=5 c=2", "q a=5", "a=5"] },
         { "nginx", ["10.1.2.3 - - [24/Nov/2026:21:33:05 +0000] \"GET /api/v1/orders/12345 HTTP/1.1\" 200 5123 \"curl/8.5.0\" 0.012 ABCDEF0123"] },
     };
 

@@ -6,7 +6,10 @@ using Runestone.Protocol.Push;
 namespace Runestone.Bench.Workload;
 
 /// <summary>What the push phase measured.</summary>
-internal sealed record PushResult(long Lines, long RawBytes, long CompressedBytes, int Batches, int Failures, string? FirstError, TimeSpan Elapsed, long Needles, TimeSpan GenerateElapsed, long[] StreamBytes);
+internal sealed record PushResult(long Lines, long RawBytes, long CompressedBytes, int Batches, int Failures, string? FirstError, TimeSpan Elapsed, long Needles, TimeSpan GenerateElapsed, long[] StreamBytes, RetrySet Retry);
+
+/// <summary>The oldest batches, kept to be pushed again later (a client retry).</summary>
+internal sealed record RetrySet(List<byte[]> Bodies, long Lines, long RawBytes);
 
 /// <summary>
 /// Generates the whole workload first on one thread (deterministic; also writes raw.log) as
@@ -22,6 +25,8 @@ internal static class PushPhase
         var generator = new LineGenerator(options.Seed, options.Streams);
         var builder = new BatchBuilder(generator, options.Bytes, startNs, endNs, options.BatchBytes);
         var bodies = new List<byte[]?>();
+        var retryBatches = (int)Math.Ceiling(options.RetryFraction * Math.Ceiling(options.Bytes / (double)options.BatchBytes));
+        var retry = new RetrySet([], 0, 0);
         long compressed = 0;
         var generate = Stopwatch.StartNew();
         await using (var rawLog = new FileStream(rawLogPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
@@ -34,6 +39,11 @@ internal static class PushPhase
                 var body = PushEncoder.EncodeProtobufSnappy(batch.Streams);
                 compressed += body.Length;
                 bodies.Add(body);
+                if (retry.Bodies.Count < retryBatches)
+                {
+                    retry.Bodies.Add(body);
+                    retry = retry with { Lines = retry.Lines + batch.Lines, RawBytes = retry.RawBytes + batch.RawBytes };
+                }
                 if (lastReport.Elapsed > TimeSpan.FromSeconds(5))
                 {
                     lastReport.Restart();
@@ -45,13 +55,22 @@ internal static class PushPhase
         generate.Stop();
         Console.WriteLine($"generate: {generator.Lines:N0} lines, {bodies.Count} batches, {compressed / (double)(1 << 20):0.0} MiB compressed in {generate.Elapsed.TotalSeconds:0.0}s; pushing");
 
+        var stopwatch = Stopwatch.StartNew();
+        var (failures, firstError) = await SendAllAsync(options, http, bodies, cancellationToken).ConfigureAwait(false);
+        stopwatch.Stop();
+        return new PushResult(generator.Lines, builder.ProducedBytes, compressed, bodies.Count, failures, firstError, stopwatch.Elapsed, generator.Needles, generate.Elapsed, builder.StreamBytes, retry);
+    }
+
+    /// <summary>Pushes every body over the configured connections (each slot is cleared once sent); stops after too many failures.</summary>
+    public static async Task<(int Failures, string? FirstError)> SendAllAsync(WorkloadOptions options, HttpClient http, List<byte[]?> bodies, CancellationToken cancellationToken)
+    {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var next = -1;
         var failures = 0;
         string? firstError = null;
         var pushUrl = new Uri(options.Url, "/loki/api/v1/push");
 
-        async Task SendAllAsync()
+        async Task SendLoopAsync()
         {
             while (!failed.IsCancellationRequested)
             {
@@ -75,11 +94,9 @@ internal static class PushPhase
             }
         }
 
-        var stopwatch = Stopwatch.StartNew();
-        var senders = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(SendAllAsync, CancellationToken.None)).ToArray();
+        var senders = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(SendLoopAsync, CancellationToken.None)).ToArray();
         await Task.WhenAll(senders).ConfigureAwait(false);
-        stopwatch.Stop();
-        return new PushResult(generator.Lines, builder.ProducedBytes, compressed, bodies.Count, failures, firstError, stopwatch.Elapsed, generator.Needles, generate.Elapsed, builder.StreamBytes);
+        return (failures, firstError);
     }
 
     private static async Task<string?> SendAsync(WorkloadOptions options, HttpClient http, Uri pushUrl, byte[] body, CancellationToken cancellationToken)

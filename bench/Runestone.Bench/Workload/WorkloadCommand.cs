@@ -48,6 +48,13 @@ internal static class WorkloadCommand
 
         var peakRss = options.ServerPid is { } pid2 ? ProcessStats.PeakRssBytes(pid2) : null;
 
+        RetryResult? retry = null;
+        if (push.Failures == 0 && push.Retry.Bodies.Count > 0)
+        {
+            retry = await RetryPhase.RunAsync(options, http, push.Retry, diskBytes, cancel.Token).ConfigureAwait(false);
+            Console.WriteLine($"retry: {retry.Lines:N0} lines again in {retry.Elapsed.TotalSeconds:0.00}s, {retry.Refused:N0} refused as duplicates");
+        }
+
         List<QueryTiming> queries = [];
         List<MetricTiming> metrics = [];
         if (!options.SkipQueries && push.Failures == 0)
@@ -56,11 +63,11 @@ internal static class WorkloadCommand
             metrics = await MetricQueryPhase.RunAsync(options, http, push.StreamBytes, startNs, endNs, cancel.Token).ConfigureAwait(false);
         }
 
-        var report = Report(options, push, flush, cpuBefore, cpuAfter, peakRss, diskBytes, queries, metrics);
+        var report = Report(options, push, flush, cpuBefore, cpuAfter, peakRss, diskBytes, retry, queries, metrics);
         Console.WriteLine();
         Console.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(options.OutDir, "results.md"), report, cancel.Token).ConfigureAwait(false);
-        return push.Failures == 0 ? 0 : 1;
+        return push.Failures == 0 && (retry is null || retry.Failures == 0) ? 0 : 1;
     }
 
     private static async Task<string> FlushAsync(WorkloadOptions options, HttpClient http, CancellationToken cancellationToken)
@@ -77,7 +84,7 @@ internal static class WorkloadCommand
     }
 
     /// <summary>Waits (at most 30 s) until the directory size stops changing after the flush.</summary>
-    private static async Task<long> SettledDirectoryBytesAsync(string directory, CancellationToken cancellationToken)
+    internal static async Task<long> SettledDirectoryBytesAsync(string directory, CancellationToken cancellationToken)
     {
         var last = ProcessStats.DirectoryBytes(directory);
         for (var i = 0; i < 30; i++)
@@ -95,7 +102,7 @@ internal static class WorkloadCommand
         return last;
     }
 
-    private static string Report(WorkloadOptions options, PushResult push, string flush, double? cpuBefore, double? cpuAfter, long? peakRss, long? diskBytes, List<QueryTiming> queries, List<MetricTiming> metrics)
+    private static string Report(WorkloadOptions options, PushResult push, string flush, double? cpuBefore, double? cpuAfter, long? peakRss, long? diskBytes, RetryResult? retry, List<QueryTiming> queries, List<MetricTiming> metrics)
     {
         var ic = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -132,6 +139,22 @@ internal static class WorkloadCommand
         }
 
         sb.AppendLine(ic, $"| raw/disk ratio | {(diskBytes is { } d2 && d2 > 0 ? $"{push.RawBytes / (double)d2:0.00}x" : "n/a")} |");
+        if (retry is not null)
+        {
+            var retrySeconds = Math.Max(retry.Elapsed.TotalSeconds, 1e-9);
+            sb.AppendLine();
+            sb.AppendLine("## Retry (the oldest batches pushed again after the flush)");
+            sb.AppendLine();
+            sb.AppendLine("| metric | value |");
+            sb.AppendLine("|---|---|");
+            sb.AppendLine(ic, $"| lines pushed again | {retry.Lines:N0} ({retry.RawBytes / MiB:0.0} MiB raw, {retry.Batches} batches) |");
+            sb.AppendLine(ic, $"| failed batches | {retry.Failures}{(retry.FirstError is null ? "" : $" (first: {retry.FirstError.ReplaceLineEndings(" ")})")} |");
+            sb.AppendLine(ic, $"| push time | {retry.Elapsed.TotalSeconds:0.00} s ({retry.Lines / retrySeconds:N0} lines/s) |");
+            sb.AppendLine(ic, $"| refused as duplicates (`runestone_ingester_duplicate_entries_total`) | {retry.Refused:N0} |");
+            sb.AppendLine(ic, $"| server peak RSS (VmHWM) so far | {(retry.PeakRss is { } r ? $"{r / MiB:0} MiB" : "n/a (pass --server-pid)")} |");
+            sb.AppendLine(ic, $"| on-disk bytes after a second flush | {(retry.DiskBefore is { } db && retry.DiskAfter is { } da ? $"{da:N0} ({da - db:+#,0;-#,0;0} bytes)" : "n/a (pass --data-dir)")} |");
+        }
+
         if (queries.Count > 0)
         {
             sb.AppendLine();

@@ -18,6 +18,9 @@ internal sealed record WorkloadOptions
     public TimeSpan Span { get; init; } = TimeSpan.FromHours(1);
     public string? Tenant { get; init; }
     public bool SkipQueries { get; init; }
+
+    /// <summary>Share of the batches (the oldest) pushed a second time after the flush, as a client retry would.</summary>
+    public double RetryFraction { get; init; } = 0.1;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     public static bool TryParse(string[] args, out WorkloadOptions options, out string? error)
@@ -53,6 +56,7 @@ internal sealed record WorkloadOptions
                     "--span-minutes" => options with { Span = TimeSpan.FromMinutes(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                     "--tenant" => options with { Tenant = Value() },
                     "--skip-queries" => options with { SkipQueries = true },
+                    "--retry-fraction" => options with { RetryFraction = double.Parse(Value(), CultureInfo.InvariantCulture) },
                     _ => throw new FormatException($"unknown option '{arg}'"),
                 };
             }
@@ -69,9 +73,9 @@ internal sealed record WorkloadOptions
             return false;
         }
 
-        if (options.Bytes <= 0 || options.Connections is < 1 or > 64 || options.Streams < 1 || options.BatchBytes < 1024)
+        if (options.Bytes <= 0 || options.Connections is < 1 or > 64 || options.Streams < 1 || options.BatchBytes < 1024 || options.RetryFraction is < 0 or > 1)
         {
-            error = "--bytes must be positive, --connections between 1 and 64, --streams at least 1, --batch-bytes at least 1KB";
+            error = "--bytes must be positive, --connections between 1 and 64, --streams at least 1, --batch-bytes at least 1KB, --retry-fraction between 0 and 1";
             return false;
         }
 

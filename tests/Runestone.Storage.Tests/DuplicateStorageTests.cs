@@ -75,6 +75,21 @@ public sealed class DuplicateStorageTests
     }
 
     [Fact]
+    public async Task A_retry_into_a_large_chunk_decodes_only_the_blocks_that_hold_its_timestamps()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await LogStore.OpenAsync(Options(dir) with { BlockSize = 256 });
+        var all = Entries([.. Enumerable.Range(1, 3000).Select(i => i * 10L)]);
+        await store.Push("t", Stream("api"), all);
+        await store.FlushAllAsync(); // one chunk of ~120 blocks
+
+        Assert.Equal(new AppendResult(0, 5, 0), await store.Push("t", Stream("api"), all[1000..1005]));
+        Assert.InRange(store.DuplicateKeyBuilds, 1, 2);
+        Assert.Equal(new AppendResult(0, 5, 0), await store.Push("t", Stream("api"), all[1000..1005]));
+        Assert.InRange(store.DuplicateKeyBuilds, 1, 2); // cached
+    }
+
+    [Fact]
     public async Task The_same_entry_in_another_stream_or_tenant_is_not_a_duplicate()
     {
         using var dir = new TempDirectory();

@@ -21,6 +21,9 @@ internal sealed class BlockEntryKeys
         MaxTs = maxTs;
     }
 
+    /// <summary>Keys of no entry (a block that could not be read).</summary>
+    public static BlockEntryKeys Empty { get; } = new([], [], 0, -1);
+
     public long MinTs { get; }
 
     public long MaxTs { get; }

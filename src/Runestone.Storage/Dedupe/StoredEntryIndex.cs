@@ -5,20 +5,21 @@ using Runestone.Storage.ObjectStore;
 namespace Runestone.Storage.Dedupe;
 
 /// <summary>
-/// Entry keys of persisted chunks, built on demand when an entry arrives inside a chunk's time
-/// range and kept in a least-recently-used cache bounded by bytes. In-order appends never come
-/// here; only entries at or before the newest entry of a stream's chunks do. (Blocks still in
-/// memory carry their own <see cref="BlockDedupe"/>.)
+/// Entry keys of the blocks of persisted chunks, built on demand for the blocks whose time range
+/// holds a late entry's timestamp, and kept in a least-recently-used cache bounded by bytes
+/// (with each chunk's block directory, the blocks' time ranges). In-order appends never come
+/// here; only entries at or before the newest entry of a stream's chunks do. Blocks still in
+/// memory carry their own <see cref="BlockDedupe"/>.
 /// </summary>
 internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<object, LinkedListNode<Cached>> _cached = [];
+    private readonly Dictionary<CacheKey, LinkedListNode<Cached>> _cached = [];
     private readonly LinkedList<Cached> _recency = new();
     private long _bytes;
     private int _builds;
 
-    /// <summary>Chunks whose keys were built (for tests and metrics).</summary>
+    /// <summary>Chunk blocks whose keys were built (for tests and metrics).</summary>
     public int Builds => Volatile.Read(ref _builds);
 
     public long CachedBytes
@@ -32,46 +33,40 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
         }
     }
 
-    /// <summary>True when the persisted chunk holds the entry; reads the chunk if its keys are not cached.</summary>
+    /// <summary>True when the persisted chunk holds the entry; reads the chunk if the keys it needs are not cached.</summary>
     public bool InChunk(ChunkRef chunk, long timestamp, ulong lineHash)
     {
-        var keys = Find(chunk.Key);
-        if (keys is null)
+        ChunkContents? contents = null;
+        var directory = Find(new CacheKey(chunk.Key, -1)) as BlockDirectory;
+        if (directory is null)
         {
-            byte[]? data;
-            try
+            if ((contents = Load(chunk)) is null)
             {
-                data = objects.GetAsync(chunk.Key, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // An unreadable chunk cannot prove a duplicate: the entry is stored (never dropped).
                 return false;
             }
 
-            keys = Add(chunk.Key, BuildChunk(data));
+            directory = AddDirectory(chunk.Key, contents);
         }
 
-        return AnyContains(keys, timestamp, lineHash);
-    }
-
-    /// <summary>Reads and indexes a chunk ahead of an append (outside the ingest lock).</summary>
-    public async ValueTask PrefetchAsync(ChunkRef chunk, CancellationToken cancellationToken)
-    {
-        if (Find(chunk.Key) is not null)
+        for (var b = 0; b < directory.MinTs.Length; b++)
         {
-            return;
-        }
+            if (timestamp < directory.MinTs[b] || timestamp > directory.MaxTs[b])
+            {
+                continue;
+            }
 
-        var data = await objects.GetAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
-        Add(chunk.Key, BuildChunk(data));
-    }
+            if (Find(new CacheKey(chunk.Key, b)) is not BlockEntryKeys keys)
+            {
+                contents ??= Load(chunk);
+                if (contents is null || b >= contents.Blocks.Count)
+                {
+                    return false;
+                }
 
-    private static bool AnyContains(BlockEntryKeys[] keys, long timestamp, ulong lineHash)
-    {
-        foreach (var block in keys)
-        {
-            if (block.Contains(timestamp, lineHash))
+                keys = AddBlock(chunk.Key, b, contents.Blocks[b]);
+            }
+
+            if (keys.Contains(timestamp, lineHash))
             {
                 return true;
             }
@@ -80,32 +75,116 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
         return false;
     }
 
-    private BlockEntryKeys[] BuildChunk(byte[]? data)
+    /// <summary>
+    /// Reads the chunk once, ahead of an append (outside the ingest lock), and builds the keys of
+    /// the blocks that hold any of <paramref name="timestamps"/> and are not cached.
+    /// </summary>
+    public async ValueTask PrefetchAsync(ChunkRef chunk, List<long> timestamps, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _builds);
-        if (data is null)
+        if (Find(new CacheKey(chunk.Key, -1)) is BlockDirectory known && AllCached(chunk.Key, known, timestamps))
         {
-            return [];
+            return;
         }
 
-        try
+        var data = await objects.GetAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
+        if (data is null || Parse(data) is not { } contents)
         {
-            var blocks = ChunkFile.Read(data).Blocks;
-            var keys = new BlockEntryKeys[blocks.Count];
-            for (var i = 0; i < keys.Length; i++)
+            return;
+        }
+
+        var directory = AddDirectory(chunk.Key, contents);
+        for (var b = 0; b < directory.MinTs.Length; b++)
+        {
+            if (Covers(directory, b, timestamps) && Find(new CacheKey(chunk.Key, b)) is null)
             {
-                keys[i] = BlockEntryKeys.Of(blocks[i]);
+                AddBlock(chunk.Key, b, contents.Blocks[b]);
             }
-
-            return keys;
-        }
-        catch (InvalidDataException)
-        {
-            return [];
         }
     }
 
-    private BlockEntryKeys[]? Find(object key)
+    private bool AllCached(string chunkKey, BlockDirectory directory, List<long> timestamps)
+    {
+        for (var b = 0; b < directory.MinTs.Length; b++)
+        {
+            if (Covers(directory, b, timestamps) && Find(new CacheKey(chunkKey, b)) is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Covers(BlockDirectory directory, int block, List<long> timestamps)
+    {
+        foreach (var ts in timestamps)
+        {
+            if (ts >= directory.MinTs[block] && ts <= directory.MaxTs[block])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ChunkContents? Load(ChunkRef chunk)
+    {
+        try
+        {
+            var data = objects.GetAsync(chunk.Key, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            return data is null ? null : Parse(data);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable chunk cannot prove a duplicate: the entry is stored (never dropped).
+            return null;
+        }
+    }
+
+    private static ChunkContents? Parse(byte[] data)
+    {
+        try
+        {
+            return ChunkFile.Read(data);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private BlockDirectory AddDirectory(string chunkKey, ChunkContents contents)
+    {
+        var blocks = contents.Blocks;
+        var directory = new BlockDirectory(new long[blocks.Count], new long[blocks.Count]);
+        for (var b = 0; b < blocks.Count; b++)
+        {
+            directory.MinTs[b] = blocks[b].MinTs;
+            directory.MaxTs[b] = blocks[b].MaxTs;
+        }
+
+        return (BlockDirectory)Add(new CacheKey(chunkKey, -1), directory, 64 + (blocks.Count * 16L));
+    }
+
+    private BlockEntryKeys AddBlock(string chunkKey, int index, SealedBlock block)
+    {
+        Interlocked.Increment(ref _builds);
+        BlockEntryKeys keys;
+        try
+        {
+            keys = BlockEntryKeys.Of(block);
+        }
+        catch (InvalidDataException)
+        {
+            // A damaged block cannot prove a duplicate: the entry is stored (never dropped).
+            keys = BlockEntryKeys.Empty;
+        }
+
+        return (BlockEntryKeys)Add(new CacheKey(chunkKey, index), keys, keys.Bytes);
+    }
+
+    private object? Find(CacheKey key)
     {
         lock (_gate)
         {
@@ -116,26 +195,20 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
 
             _recency.Remove(node);
             _recency.AddFirst(node);
-            return node.Value.Keys;
+            return node.Value.Value;
         }
     }
 
-    private BlockEntryKeys[] Add(object key, BlockEntryKeys[] keys)
+    private object Add(CacheKey key, object value, long bytes)
     {
-        long bytes = 64;
-        foreach (var block in keys)
-        {
-            bytes += block.Bytes;
-        }
-
         lock (_gate)
         {
             if (_cached.TryGetValue(key, out var existing))
             {
-                return existing.Value.Keys;
+                return existing.Value.Value;
             }
 
-            var node = _recency.AddFirst(new Cached(key, keys, bytes));
+            var node = _recency.AddFirst(new Cached(key, value, bytes));
             _cached.Add(key, node);
             _bytes += bytes;
             while (_bytes > budgetBytes && _recency.Last is { } last && !ReferenceEquals(last, node))
@@ -146,8 +219,13 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
             }
         }
 
-        return keys;
+        return value;
     }
 
-    private sealed record Cached(object Key, BlockEntryKeys[] Keys, long Bytes);
+    /// <summary>A chunk key with a block index; -1 names the chunk's block directory.</summary>
+    private readonly record struct CacheKey(string Chunk, int Block);
+
+    private sealed record BlockDirectory(long[] MinTs, long[] MaxTs);
+
+    private sealed record Cached(CacheKey Key, object Value, long Bytes);
 }

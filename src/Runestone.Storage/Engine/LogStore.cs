@@ -319,9 +319,11 @@ public sealed class LogStore : IAsyncDisposable
         }
     }
 
-    private static List<ChunkRef>? ChunksToCheck(TenantState tenant, IReadOnlyList<StreamAppend> streams)
+    // The persisted chunks that entries of this push fall into, with those entries' timestamps.
+    private static Dictionary<string, (ChunkRef Chunk, List<long> Timestamps)>? ChunksToCheck(TenantState tenant, IReadOnlyList<StreamAppend> streams)
     {
-        List<ChunkRef>? result = null;
+        Dictionary<string, (ChunkRef, List<long>)>? result = null;
+        var covering = new List<ChunkRef>();
         foreach (var append in streams)
         {
             if (!tenant.Streams.TryGetValue(append.Labels.Fingerprint, out var stream))
@@ -339,9 +341,22 @@ public sealed class LogStore : IAsyncDisposable
 
                 foreach (var entry in append.Entries)
                 {
-                    if (entry.TimestampNs <= chunksMaxTs)
+                    if (entry.TimestampNs > chunksMaxTs)
                     {
-                        stream.Chunks.Covering(entry.TimestampNs, result ??= []);
+                        continue;
+                    }
+
+                    covering.Clear();
+                    stream.Chunks.Covering(entry.TimestampNs, covering);
+                    foreach (var chunk in covering)
+                    {
+                        result ??= new(StringComparer.Ordinal);
+                        if (!result.TryGetValue(chunk.Key, out var check))
+                        {
+                            result[chunk.Key] = check = (chunk, []);
+                        }
+
+                        check.Item2.Add(entry.TimestampNs);
                     }
                 }
             }
@@ -350,19 +365,13 @@ public sealed class LogStore : IAsyncDisposable
         return result;
     }
 
-    private async Task PrefetchAsync(List<ChunkRef> chunks, CancellationToken cancellationToken)
+    private async Task PrefetchAsync(Dictionary<string, (ChunkRef Chunk, List<long> Timestamps)> chunks, CancellationToken cancellationToken)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in chunks)
+        foreach (var (chunk, timestamps) in chunks.Values)
         {
-            if (!seen.Add(chunk.Key))
-            {
-                continue;
-            }
-
             try
             {
-                await _stored.PrefetchAsync(chunk, cancellationToken).ConfigureAwait(false);
+                await _stored.PrefetchAsync(chunk, timestamps, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -34,21 +34,31 @@ public sealed class HeadSnapshot(HeadEntry[] entries, byte[][] pages, int count,
 
         if (!isSorted)
         {
-            var keys = new long[count];
+            // Sorted as (timestamp, index) pairs: the index breaks ties, so arrival order is kept
+            // although the sort is not stable.
+            var keys = new (long Timestamp, int Index)[count];
             for (var i = 0; i < count; i++)
             {
-                keys[i] = entries[i].Timestamp;
+                keys[i] = (entries[i].Timestamp, i);
             }
 
-            // Array.Sort is not stable; tie-break on the index keeps arrival order.
-            Array.Sort(order, (a, b) =>
+            keys.AsSpan().Sort(default(TimestampThenIndex));
+            for (var i = 0; i < count; i++)
             {
-                var c = keys[a].CompareTo(keys[b]);
-                return c != 0 ? c : a.CompareTo(b);
-            });
+                order[i] = keys[i].Index;
+            }
         }
 
         _order = order;
         return order;
+    }
+
+    private readonly struct TimestampThenIndex : IComparer<(long Timestamp, int Index)>
+    {
+        public int Compare((long Timestamp, int Index) x, (long Timestamp, int Index) y)
+        {
+            var c = x.Timestamp.CompareTo(y.Timestamp);
+            return c != 0 ? c : x.Index.CompareTo(y.Index);
+        }
     }
 }

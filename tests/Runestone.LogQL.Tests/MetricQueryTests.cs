@@ -182,6 +182,23 @@ public class MetricQueryTests
         Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
     }
 
+    // Pattern captures the query does not use are not made labels (Loki's ShouldExtract); the
+    // counts and groups are what extracting everything would give.
+    [Theory]
+    [InlineData("sum by (method) (count_over_time({app=\"n\"} | pattern \"<ip> <method> <path> <status>\" | status >= 500 [10s]))", new[] { "{method=\"GET\"}=1", "{method=\"POST\"}=1" })]
+    [InlineData("sum by (ip_extracted) (count_over_time({app=\"n\"} | pattern \"<ip> <_> <_> <_>\" [10s]))", new[] { "{ip_extracted=\"10.0.0.1\"}=2", "{ip_extracted=\"10.0.0.2\"}=1" })]
+    [InlineData("sum(count_over_time({app=\"n\"} | pattern \"<ip> <method> <path> <status>\" [10s]))", new[] { "{}=3" })]
+    [InlineData("sum by (path) (count_over_time({app=\"n\"} | pattern \"<_> <_> <path> <_>\" | path != \"/b\" [10s]))", new[] { "{path=\"/a\"}=2" })]
+    public void Pattern_extracts_only_the_captures_the_query_uses(string query, string[] expected)
+    {
+        var source = new InMemoryStreamSource().Add(
+            "{app=\"n\", ip=\"stream\"}",
+            (1 * S, "10.0.0.1 GET /a 503"),
+            (2 * S, "10.0.0.1 POST /a 500"),
+            (3 * S, "10.0.0.2 GET /b 200"));
+        Assert.Equal(expected, DescribeMetric(Run(source, Instant(query, 10 * S))));
+    }
+
     // A hinted label the stream already has (level here) is not awaited from the line, and the
     // line's own level (renamed level_extracted) does not count for status, which is still read.
     [Theory]

@@ -111,7 +111,7 @@ internal sealed class PipelineFactory
                     throw new QueryException(error!);
                 }
 
-                return () => new PatternStage(compiled);
+                return () => new PatternStage(compiled, hints);
             }
 
             case ParserStage { Kind: ParserKind.Unpack }:

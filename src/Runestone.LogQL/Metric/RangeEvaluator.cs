@@ -316,15 +316,33 @@ internal sealed class RangeEvaluator
             return double.PositiveInfinity;
         }
 
-        // The window's list is not needed afterwards: sort it in place.
+        // The window's list is not needed afterwards: reorder it in place. Only the two ranks
+        // around q matter, so a selection (linear on average) replaces a full sort. NaN sorts
+        // before every number (as Array.Sort orders doubles): NaNs go to the front first, and the
+        // selection then compares plain numbers.
         var values = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples);
-        values.Sort();
         var n = values.Length;
+        var nans = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                (values[i], values[nans]) = (values[nans], values[i]);
+                nans++;
+            }
+        }
+
         var rank = q * (n - 1);
         var lower = Math.Max(0, (int)Math.Floor(rank));
         var upper = Math.Min(n - 1, lower + 1);
         var weight = rank - Math.Floor(rank);
-        return (values[lower] * (1 - weight)) + (values[upper] * weight);
+        var numbers = values[nans..];
+        var lowerValue = lower < nans ? double.NaN : QuantileSelection.Select(numbers, lower - nans);
+        var upperValue = upper == lower ? lowerValue
+            : upper < nans ? double.NaN
+            : lower < nans ? QuantileSelection.Select(numbers, upper - nans)
+            : QuantileSelection.Min(numbers[(lower - nans + 1)..]);
+        return (lowerValue * (1 - weight)) + (upperValue * weight);
     }
 
     /// <summary>Prometheus' extrapolated rate of a counter (resets add the value before the reset).</summary>

@@ -25,6 +25,9 @@ internal sealed class StreamIterator : IEntryIterator
     private readonly List<ulong> _hashesAtTimestamp = [];
     private EntryCursor? _current;
     private long _lastTimestamp = long.MinValue;
+    private bool _hasLast;
+    private byte[] _lastLine = new byte[256];
+    private int _lastLineLength;
     private int _sequence;
     private bool _disposed;
 
@@ -72,13 +75,25 @@ internal sealed class StreamIterator : IEntryIterator
                 return false;
             }
 
-            var hash = XxHash3.HashToUInt64(cursor.Line);
-            if (cursor.Timestamp != _lastTimestamp)
+            if (!_hasLast || cursor.Timestamp != _lastTimestamp)
             {
+                // A new timestamp: nothing to compare with yet. Keep a copy of the line, hashed
+                // only if another entry at this timestamp follows (rare), not a hash per line.
+                _hasLast = true;
                 _lastTimestamp = cursor.Timestamp;
                 _hashesAtTimestamp.Clear();
+                KeepLastLine(cursor.Line);
+                _current = cursor;
+                return true;
             }
-            else if (_hashesAtTimestamp.Contains(hash))
+
+            if (_hashesAtTimestamp.Count == 0)
+            {
+                _hashesAtTimestamp.Add(XxHash3.HashToUInt64(_lastLine.AsSpan(0, _lastLineLength)));
+            }
+
+            var hash = XxHash3.HashToUInt64(cursor.Line);
+            if (_hashesAtTimestamp.Contains(hash))
             {
                 Requeue(cursor);
                 continue;
@@ -88,6 +103,17 @@ internal sealed class StreamIterator : IEntryIterator
             _current = cursor;
             return true;
         }
+    }
+
+    private void KeepLastLine(ReadOnlySpan<byte> line)
+    {
+        if (line.Length > _lastLine.Length)
+        {
+            _lastLine = new byte[Math.Max(line.Length, _lastLine.Length * 2)];
+        }
+
+        line.CopyTo(_lastLine);
+        _lastLineLength = line.Length;
     }
 
     public void Dispose()

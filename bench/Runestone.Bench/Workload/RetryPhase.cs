@@ -22,9 +22,7 @@ internal static class RetryPhase
         var (failures, firstError) = await PushPhase.SendAllAsync(options, http, [.. retry.Bodies], cancellationToken).ConfigureAwait(false);
         stopwatch.Stop();
         var after = await DuplicatesAsync(options, http, cancellationToken).ConfigureAwait(false);
-        using (await http.PostAsync(new Uri(options.Url, "/flush"), null, cancellationToken).ConfigureAwait(false))
-        {
-        }
+        await WorkloadCommand.FlushAsync(options, http, cancellationToken).ConfigureAwait(false);
 
         long? diskAfter = null;
         if (options.DataDir is not null && Directory.Exists(options.DataDir))

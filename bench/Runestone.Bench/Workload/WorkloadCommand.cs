@@ -70,7 +70,7 @@ internal static class WorkloadCommand
         return push.Failures == 0 && (retry is null || retry.Failures == 0) ? 0 : 1;
     }
 
-    private static async Task<string> FlushAsync(WorkloadOptions options, HttpClient http, CancellationToken cancellationToken)
+    internal static async Task<string> FlushAsync(WorkloadOptions options, HttpClient http, CancellationToken cancellationToken)
     {
         try
         {

@@ -16,8 +16,6 @@ internal sealed class BlockDedupe(TimestampFilter filter)
     /// <summary>True once the whole block was decoded into entry keys (for tests).</summary>
     internal bool HasEntryKeys => _keys is not null;
 
-    public long Bytes => filter.Bytes + (_keys?.Bytes ?? 0);
-
     /// <summary>True when <paramref name="block"/> holds an entry with this timestamp and line.</summary>
     public bool Holds(SealedBlock block, long timestamp, ReadOnlySpan<byte> line, ref ulong? lineHash)
     {

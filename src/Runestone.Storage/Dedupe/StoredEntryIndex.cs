@@ -22,17 +22,6 @@ internal sealed class StoredEntryIndex(IObjectStore objects, long budgetBytes)
     /// <summary>Chunk blocks whose keys were built (for tests and metrics).</summary>
     public int Builds => Volatile.Read(ref _builds);
 
-    public long CachedBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _bytes;
-            }
-        }
-    }
-
     /// <summary>True when the persisted chunk holds the entry; reads the chunk if the keys it needs are not cached.</summary>
     public bool InChunk(ChunkRef chunk, long timestamp, ulong lineHash)
     {

@@ -47,7 +47,7 @@ public sealed class LogStore : IAsyncDisposable
     /// <summary>Problems found while opening (torn WAL tails, torn index records), for the log.</summary>
     public List<string> Warnings { get; } = [];
 
-    /// <summary>Blocks and chunks decoded to check late entries for duplicates (for tests).</summary>
+    /// <summary>Blocks of persisted chunks decoded to check late entries for duplicates (for tests).</summary>
     internal int DuplicateKeyBuilds => _stored.Builds;
 
     /// <summary>Streams currently holding unflushed data.</summary>
@@ -322,8 +322,8 @@ public sealed class LogStore : IAsyncDisposable
     // The persisted chunks that entries of this push fall into, with those entries' timestamps.
     private static Dictionary<string, (ChunkRef Chunk, List<long> Timestamps)>? ChunksToCheck(TenantState tenant, IReadOnlyList<StreamAppend> streams)
     {
-        Dictionary<string, (ChunkRef, List<long>)>? result = null;
-        var covering = new List<ChunkRef>();
+        Dictionary<string, (ChunkRef Chunk, List<long> Timestamps)>? result = null;
+        List<ChunkRef>? covering = null;
         foreach (var append in streams)
         {
             if (!tenant.Streams.TryGetValue(append.Labels.Fingerprint, out var stream))
@@ -346,6 +346,7 @@ public sealed class LogStore : IAsyncDisposable
                         continue;
                     }
 
+                    covering ??= [];
                     covering.Clear();
                     stream.Chunks.Covering(entry.TimestampNs, covering);
                     foreach (var chunk in covering)
@@ -356,7 +357,7 @@ public sealed class LogStore : IAsyncDisposable
                             result[chunk.Key] = check = (chunk, []);
                         }
 
-                        check.Item2.Add(entry.TimestampNs);
+                        check.Timestamps.Add(entry.TimestampNs);
                     }
                 }
             }

@@ -93,7 +93,6 @@ internal sealed class StreamState(string tenant, LabelSet labels)
     [ThreadStatic]
     private static List<ChunkRef>? t_covering;
 
-
     // Caller holds Lock. Every place but the target head, which checks itself.
     private bool HoldsElsewhere(HeadBlock target, long timestamp, ReadOnlySpan<byte> line, StoredEntryIndex stored)
     {
